@@ -1,0 +1,100 @@
+package io.gmall.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Server distributions fetched through Maven (so Maven Central is the only source and ~/.m2 the cache)
+ * into {@code var/dist/<name>}. A marker file makes a half-copied distribution count as absent.
+ */
+public final class Distributions {
+
+    private static final String COMPLETE = ".complete";
+
+    private Distributions() {
+    }
+
+    /** The jars of {@code infra/local/dist/<name>.pom.xml} and their dependencies, in {@code var/dist/<name>/lib}. */
+    public static Path jars(String name, Context ctx) throws IOException {
+        Path dir = ctx.layout().distDir(name);
+        if (!Files.exists(dir.resolve(COMPLETE))) {
+            ctx.out().println("fetching the " + name + " distribution through Maven");
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            copyDependencies(name, dir.resolve("lib"), ctx);
+            Files.createFile(dir.resolve(COMPLETE));
+        }
+        return dir.resolve("lib");
+    }
+
+    /** A zip distribution unpacked into {@code var/dist/<name>}; returns its top directory. */
+    public static Path unpacked(String name, Context ctx) throws IOException {
+        Path dir = ctx.layout().distDir(name);
+        if (!Files.exists(dir.resolve(COMPLETE))) {
+            ctx.out().println("fetching the " + name + " distribution through Maven");
+            deleteTree(dir);
+            Path download = ctx.layout().tmpDir("dist-" + name);
+            copyDependencies(name, download, ctx);
+            try (Stream<Path> zips = Files.list(download)) {
+                Path zip = zips.filter(p -> p.toString().endsWith(".zip")).findFirst()
+                        .orElseThrow(() -> new IOException("no zip in " + download));
+                unzip(zip, dir);
+            }
+            deleteTree(download);
+            Files.createFile(dir.resolve(COMPLETE));
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).findFirst().orElseThrow(() -> new IOException("empty distribution " + dir));
+        }
+    }
+
+    private static void copyDependencies(String name, Path into, Context ctx) throws IOException {
+        String mvn = System.getenv().getOrDefault("GMALL_MVN", "mvn");
+        ProcessControl.run(List.of(mvn, "-B", "-q", "-f", ctx.layout().distPom(name).toString(),
+                        "dependency:copy-dependencies", "-DoutputDirectory=" + into),
+                ctx.layout().root(), ctx.layout().logFile("dist-" + name), Duration.ofMinutes(20));
+    }
+
+    /** Unzips with readable files and directories; scripts under bin/ are made executable. */
+    static void unzip(Path zip, Path target) throws IOException {
+        Path root = target.toAbsolutePath().normalize();
+        try (InputStream in = Files.newInputStream(zip); ZipInputStream zin = new ZipInputStream(in)) {
+            ZipEntry entry;
+            while ((entry = zin.getNextEntry()) != null) {
+                Path out = root.resolve(entry.getName()).normalize();
+                if (!out.startsWith(root)) {
+                    throw new IOException("zip entry outside the target: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    continue;
+                }
+                Files.createDirectories(out.getParent());
+                Files.copy(zin, out);
+                boolean executable = out.getParent().getFileName().toString().equals("bin");
+                Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

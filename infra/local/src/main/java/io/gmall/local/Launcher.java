@@ -1,0 +1,129 @@
+package io.gmall.local;
+
+import io.gmall.local.component.Elasticsearch;
+import io.gmall.local.component.HBase;
+import io.gmall.local.component.Kafka;
+import io.gmall.local.component.MariaDb;
+import io.gmall.local.component.Redis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The local stack's command line, run by {@code ./gmall up|down|status|clean|env}.
+ * The project root comes from the system property {@code gmall.root} (set by ./gmall).
+ */
+@Command(name = "gmall", mixinStandardHelpOptions = true,
+        description = "Runs gmall's single-node stack on loopback.",
+        subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class})
+public final class Launcher {
+
+    /** The stack in dependency order; later issues add Canal, the loggers, nginx, streaming and serving. */
+    public static List<Component> components() {
+        return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch());
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Launcher());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("gmall: " + Stack.reason(e));
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    static Layout layout() {
+        return new Layout(Path.of(System.getProperty("gmall.root", ".")));
+    }
+
+    static Stack stack() {
+        Layout layout = layout();
+        LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
+        return new Stack(components(), new Context(layout, config, System.out, Context.runningAsRoot()));
+    }
+
+    @Command(name = "up", description = "Starts the components (all when none are named) and what they depend on; a running one is left alone.")
+    static final class Up implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "COMPONENT")
+        List<String> names = new ArrayList<>();
+
+        @Option(names = "--record-started", paramLabel = "FILE", description = "Write the names of the components this run started, one per line.")
+        Path recordStarted;
+
+        @Override
+        public Integer call() throws IOException {
+            Stack.UpResult result = stack().up(names);
+            if (recordStarted != null) {
+                Files.write(recordStarted, result.started());
+            }
+            return result.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "down", description = "Stops the components (all when none are named) by pid, in reverse dependency order.")
+    static final class Down implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "COMPONENT")
+        List<String> names = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return stack().down(names) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "status", description = "One line per component: state, pid, port, health (a real round trip), log. Exits 1 unless all are healthy.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "COMPONENT")
+        List<String> names = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Stack stack = stack();
+            Layout layout = layout();
+            boolean allHealthy = true;
+            System.out.printf("%-14s %-5s %-8s %-6s %-34s %s%n", "COMPONENT", "STATE", "PID", "PORT", "LOG", "HEALTH");
+            for (Stack.StatusLine line : stack.status(names)) {
+                allHealthy &= line.healthy();
+                System.out.printf("%-14s %-5s %-8s %-6d %-34s %s%n", line.name(), line.state(),
+                        line.pid() == null ? "-" : line.pid(), line.port(), layout.root().relativize(line.log()), line.health());
+            }
+            return allHealthy ? 0 : 1;
+        }
+    }
+
+    @Command(name = "clean", description = "Stops everything and removes the stack's state under var/ (data, logs, pids, configs); fetched distributions stay cached in var/dist.")
+    static final class Clean implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            Stack stack = stack();
+            boolean ok = stack.down(List.of());
+            Layout layout = layout();
+            for (String dir : List.of("data", "log", "run", "conf", "tmp")) {
+                Distributions.deleteTree(layout.var().resolve(dir));
+            }
+            System.out.println("removed var/{data,log,run,conf,tmp}");
+            return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "env", description = "Prints the addresses of the local stack as GMALL_* environment variables, for tests and jobs.")
+    static final class Env implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Layout layout = layout();
+            LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
+            for (Map.Entry<String, String> e : Endpoints.of(config).asEnv().entrySet()) {
+                System.out.println("export " + e.getKey() + "='" + e.getValue() + "'");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.gmall.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's up/down/status logic on real processes, without any server. */
+class StackTest {
+
+    @TempDir
+    Path root;
+
+    private final List<String> journal = new ArrayList<>();
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private Context ctx;
+    private Stack stack;
+    private FakeComponent db;
+    private FakeComponent queue;
+    private FakeComponent app;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path config = root.resolve("infra/local/gmall-local.properties");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                # loopback
+                gmall.local.bind=127.0.0.1
+                # seconds to start
+                gmall.local.start.timeout=3
+                # seconds to stop
+                gmall.local.stop.timeout=2
+                # seconds per round trip
+                gmall.local.health.timeout=2
+                """);
+        ctx = new Context(new Layout(root), LocalConfig.load(config, Map.of()),
+                new PrintStream(output, true, StandardCharsets.UTF_8), false);
+        db = FakeComponent.sleeper("db", List.of(), freePort(), journal);
+        queue = FakeComponent.sleeper("queue", List.of(), freePort(), journal);
+        app = FakeComponent.sleeper("app", List.of("db", "queue"), freePort(), journal);
+        stack = new Stack(List.of(db, queue, app), ctx);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        stack.down(List.of());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private String output() {
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void upStartsDependenciesBeforeDependentsAndRecordsPids() {
+        Stack.UpResult result = stack.up(List.of("app"));
+
+        assertThat(result.ok()).as(output()).isTrue();
+        assertThat(result.started()).containsExactly("db", "queue", "app");
+        assertThat(journal).containsExactly("prepare db", "prepare queue", "initialize db", "initialize queue",
+                "prepare app", "initialize app");
+        assertThat(stack.running(app)).isPresent();
+        assertThat(ProcessControl.readPid(ctx.layout().pidFile("app"))).contains(stack.running(app).get().pid());
+    }
+
+    @Test
+    void upTwiceLeavesRunningComponentsAlone() {
+        stack.up(List.of());
+        long pid = stack.running(db).orElseThrow().pid();
+
+        Stack.UpResult second = stack.up(List.of());
+
+        assertThat(second.ok()).isTrue();
+        assertThat(second.started()).isEmpty();
+        assertThat(stack.running(db).orElseThrow().pid()).isEqualTo(pid);
+        assertThat(output()).contains("already running (pid " + pid + ")");
+    }
+
+    @Test
+    void downStopsInReverseOrderAndRemovesPidFiles() {
+        stack.up(List.of());
+        ProcessHandle dbProcess = stack.running(db).orElseThrow();
+        output.reset();
+
+        assertThat(stack.down(List.of())).isTrue();
+
+        String out = output();
+        assertThat(out.indexOf("app ")).isLessThan(out.indexOf("queue ")).isLessThan(out.indexOf("db "));
+        assertThat(dbProcess.isAlive()).isFalse();
+        assertThat(ctx.layout().pidFile("db")).doesNotExist();
+        assertThat(stack.status(List.of())).allSatisfy(line -> assertThat(line.state()).isEqualTo("down"));
+    }
+
+    @Test
+    void aServerThatExitsIsReportedWithItsLogAndItsDependentsAreNotStarted() throws IOException {
+        FakeComponent broken = new FakeComponent("db", List.of(), freePort(), "import sys; print('disk full'); sys.exit(3)", journal);
+        broken.readyAnswers = false;
+        Stack withBroken = new Stack(List.of(broken, queue, app), ctx);
+
+        Stack.UpResult result = withBroken.up(List.of());
+
+        assertThat(result.failures()).as(output()).containsOnlyKeys("db", "app");
+        assertThat(result.failures().get("db")).contains("exited with code 3");
+        assertThat(result.failures().get("app")).contains("a dependency failed (db)");
+        assertThat(result.started()).containsExactly("queue");
+        assertThat(output()).contains("db             FAILED: its process exited with code 3; log var/log/db.log");
+        assertThat(Files.readString(ctx.layout().logFile("db"))).contains("disk full");
+        withBroken.down(List.of());
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsStoppedAfterTheStartTimeout() {
+        db.readyAnswers = false;
+
+        Stack.UpResult result = stack.up(List.of("db"));
+
+        assertThat(result.failures().get("db")).contains("not ready within 3 s").contains("connection refused");
+        assertThat(result.started()).isEmpty();
+        assertThat(stack.running(db)).isEmpty();
+    }
+
+    @Test
+    void aTakenPortIsReportedInsteadOfStarting() throws IOException {
+        int port = db.ports(ctx.config()).get(0);
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+
+            Stack.UpResult result = stack.up(List.of("db"));
+
+            assertThat(result.failures().get("db")).contains("port " + port).contains("taken by another process");
+            assertThat(journal).doesNotContain("prepare db");
+        }
+    }
+
+    @Test
+    void statusSaysDeadWhenTheRecordedProcessIsGone() throws Exception {
+        stack.up(List.of("db"));
+        ProcessHandle process = stack.running(db).orElseThrow();
+        process.destroyForcibly();
+        process.onExit().get();
+
+        Stack.StatusLine line = stack.status(List.of("db")).get(0);
+
+        assertThat(line.state()).isEqualTo("dead");
+        assertThat(line.healthy()).isFalse();
+    }
+
+    @Test
+    void anUnknownComponentIsAnErrorNamingTheKnownOnes() {
+        assertThatThrownBy(() -> stack.up(List.of("kafak")))
+                .hasMessage("unknown component 'kafak'; the stack has: db, queue, app");
+    }
+
+    @Test
+    void aDependencyMustBeListedFirst() {
+        assertThatThrownBy(() -> new Stack(List.of(app, db, queue), ctx)).hasMessageContaining("app depends on db");
+    }
+}
