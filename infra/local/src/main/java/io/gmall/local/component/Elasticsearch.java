@@ -73,6 +73,7 @@ public final class Elasticsearch implements Component {
         Map<String, String> values = new HashMap<>(ctx.config().asTemplateValues());
         values.put("es.data", data.toString());
         values.put("es.logs", logs.toString());
+        values.put("es.tmp", ctx.layout().tmpDir(name()).toString());
         Templates.renderFile(ctx.layout().templates().resolve("elasticsearch.yml"), confDir(ctx).resolve("elasticsearch.yml"), values);
         Templates.renderFile(ctx.layout().templates().resolve("elasticsearch-jvm.options"), confDir(ctx).resolve("jvm.options"), values);
         Files.copy(home.resolve("config/log4j2.properties"), confDir(ctx).resolve("log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
