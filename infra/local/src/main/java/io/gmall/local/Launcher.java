@@ -6,6 +6,8 @@ import io.gmall.local.component.Kafka;
 import io.gmall.local.component.MariaDb;
 import io.gmall.local.component.Redis;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +46,21 @@ public final class Launcher {
         return new Layout(Path.of(System.getProperty("gmall.root", ".")));
     }
 
+    /**
+     * Holds the launcher lock for the life of this process: two launchers changing the stack at once
+     * (an operator's second terminal, a test run beside a demo) would start servers twice or stop them
+     * mid-start. The lock is released by the operating system when the process ends.
+     */
+    static void lockStack(Layout layout) throws IOException {
+        Path lockFile = layout.var().resolve("run/launcher.lock");
+        Files.createDirectories(lockFile.getParent());
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            throw new IllegalStateException("another ./gmall is changing the stack right now (lock " + lockFile + "); wait for it to finish");
+        }
+    }
+
     static Stack stack() {
         Layout layout = layout();
         LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
@@ -60,6 +77,7 @@ public final class Launcher {
 
         @Override
         public Integer call() throws IOException {
+            lockStack(layout());
             Stack.UpResult result = stack().up(names);
             if (recordStarted != null) {
                 Files.write(recordStarted, result.started());
@@ -74,7 +92,8 @@ public final class Launcher {
         List<String> names = new ArrayList<>();
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
+            lockStack(layout());
             return stack().down(names) ? 0 : 1;
         }
     }
@@ -103,6 +122,7 @@ public final class Launcher {
     static final class Clean implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
+            lockStack(layout());
             Stack stack = stack();
             boolean ok = stack.down(List.of());
             Layout layout = layout();
