@@ -78,7 +78,10 @@ public final class Launcher {
         @Override
         public Integer call() throws IOException {
             lockStack(layout());
+            long t0 = System.nanoTime();
             Stack.UpResult result = stack().up(names);
+            System.out.printf("%s in %.1f s%n", result.ok() ? "stack up" : "stack NOT up: " + String.join(", ", result.failures().keySet()) + " failed",
+                    (System.nanoTime() - t0) / 1e9);
             if (recordStarted != null) {
                 Files.write(recordStarted, result.started());
             }
