@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Renders server config files from {@code infra/local/conf/*} with {@code ${key}} placeholders. */
 public final class Templates {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9_.]+)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9_.-]+)}");
 
     private Templates() {
     }

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gmall.local.Component;
 import io.gmall.local.Context;
 import io.gmall.local.Distributions;
+import io.gmall.local.Http;
 import io.gmall.local.LocalConfig;
 import io.gmall.local.ProcessControl;
 import io.gmall.local.ProcessSpec;
 import io.gmall.local.Templates;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +35,6 @@ public final class Elasticsearch implements Component {
 
     static final String PLUGIN = "gmall-root";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String VERSION = "8.19.21";
 
     @Override
@@ -157,23 +154,11 @@ public final class Elasticsearch implements Component {
     }
 
     private static HttpResponse<String> call(Context ctx, String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url(ctx, path)))
-                .timeout(ctx.config().healthTimeout())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return Http.send(method, url(ctx, path), body, ctx.config().healthTimeout());
     }
 
     private static JsonNode expectOk(HttpResponse<String> response, String what) throws IOException {
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException(what + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
-        }
-        return JSON.readTree(response.body());
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        return JSON.readTree(Http.expectOk(response, what));
     }
 
     @Override

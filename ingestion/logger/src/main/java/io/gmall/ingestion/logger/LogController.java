@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -94,7 +93,7 @@ class LogController {
         // One object that was refused is a client error; an array is answered record by record.
         HttpStatus status = processed.singleRecord() && processed.accepted() == 0 ? HttpStatus.BAD_REQUEST : HttpStatus.OK;
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("accepted", processed.accepted(), "rejected", processed.rejected(), "results", processed.results()));
+                .body(new LogIngestion.Answer(processed.accepted(), processed.rejected(), processed.results()));
     }
 
     private static boolean isJsonLike(String contentType) {

@@ -1,6 +1,7 @@
 package io.gmall.ingestion.logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +26,7 @@ public class LogIngestion {
 
     /** What happened to one element of the body. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RecordResult(int index, String status, String eventId, List<Violation> violations) {
+    public record RecordResult(int index, String status, @JsonProperty("event_id") String eventId, List<Violation> violations) {
         static RecordResult accepted(int index, String eventId) {
             return new RecordResult(index, "accepted", eventId, null);
         }
@@ -40,6 +41,10 @@ public class LogIngestion {
 
     /** The body was read: per-record results, every accepted and refused record acknowledged by the sink. */
     public record Processed(int accepted, int rejected, List<RecordResult> results, boolean singleRecord) implements Outcome {
+    }
+
+    /** The answer to a readable body, as the client receives it. */
+    public record Answer(int accepted, int rejected, List<RecordResult> results) {
     }
 
     /** The whole body was refused, with an HTTP status. */

@@ -76,7 +76,7 @@ class LoggerKafkaIT {
             Set<String> acceptedIds = new java.util.HashSet<>();
             answer.get("results").forEach(r -> {
                 if (r.get("status").asText().equals("accepted")) {
-                    acceptedIds.add(r.get("eventId").asText());
+                    acceptedIds.add(r.get("event_id").asText());
                 }
             });
             var inStartups = startups.readUntil(seen -> seen.size() >= 10, Duration.ofSeconds(30));
@@ -102,7 +102,7 @@ class LoggerKafkaIT {
         try (TopicReader startups = new TopicReader(BOOTSTRAP, "gmall.log.startup")) {
             HttpResponse<String> ok = post("/api/v1/logs", "application/json", before);
             assertThat(ok.statusCode()).isEqualTo(200);
-            String beforeId = LogJson.MAPPER.readTree(ok.body()).at("/results/0/eventId").asText();
+            String beforeId = LogJson.MAPPER.readTree(ok.body()).at("/results/0/event_id").asText();
 
             assertThat(stack.down(List.of("kafka"))).isTrue();
             HttpResponse<String> refused;

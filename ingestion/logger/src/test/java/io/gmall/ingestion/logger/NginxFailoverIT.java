@@ -1,0 +1,124 @@
+package io.gmall.ingestion.logger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gmall.ingestion.contract.LogJson;
+import io.gmall.local.Context;
+import io.gmall.local.Launcher;
+import io.gmall.local.Layout;
+import io.gmall.local.LocalConfig;
+import io.gmall.local.Stack;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through nginx, one log server is stopped while clients keep sending: every record a client was told
+ * is accepted is in Kafka, and no request fails for good (a client resends on 502/503/504, as the mock does).
+ */
+class NginxFailoverIT {
+
+    private static final Layout LAYOUT = new Layout(Path.of(System.getProperty("gmall.root")));
+    private static final LocalConfig CONFIG = LocalConfig.load(LAYOUT.configFile(), System.getenv());
+    private static final String COLLECTOR = "http://" + CONFIG.bind() + ":" + CONFIG.port("nginx") + "/api/v1/logs";
+    private static final String BOOTSTRAP = System.getenv().getOrDefault("GMALL_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Stack stack = new Stack(Launcher.components(), new Context(LAYOUT, CONFIG, new PrintStream(System.out, true), Context.runningAsRoot()));
+
+    @Test
+    void stoppingOneLoggerMidRunLosesNothing() throws Exception {
+        int batches = 120;
+        int perBatch = 10;
+        Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger resends = new AtomicInteger();
+        AtomicInteger sentBatches = new AtomicInteger();
+        AtomicBoolean stopped = new AtomicBoolean();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (TopicReader startups = new TopicReader(BOOTSTRAP, "gmall.log.startup")) {
+            List<Future<?>> work = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                work.add(clients.submit(() -> {
+                    List<String> ids = new ArrayList<>();
+                    StringBuilder body = new StringBuilder("[");
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < perBatch; i++) {
+                        String id = UUID.randomUUID().toString();
+                        ids.add(id);
+                        body.append(i == 0 ? "" : ",").append(LogIngestionTest.startup("failover_" + (i % 7), now)
+                                .replace("{\"type\"", "{\"event_id\":\"" + id + "\",\"type\""));
+                    }
+                    body.append(']');
+                    sendUntilAccepted(body.toString(), resends);
+                    acknowledged.addAll(ids);
+                    sentBatches.incrementAndGet();
+                    return null;
+                }));
+                if (b == batches / 3) {
+                    // Stop one instance while requests are in flight; it finishes them gracefully.
+                    Thread.sleep(200);
+                    assertThat(stack.down(List.of("logger-1"))).isTrue();
+                    stopped.set(true);
+                }
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            assertThat(stopped).isTrue();
+            assertThat(sentBatches.get()).isEqualTo(batches);
+            List<ConsumerRecord<String, byte[]>> arrived = startups.readUntil(seen -> ids(seen).containsAll(acknowledged), Duration.ofSeconds(60));
+            assertThat(ids(arrived)).containsAll(acknowledged);
+            assertThat(acknowledged).hasSize(batches * perBatch);
+            System.out.printf("failover: %d batches acknowledged, %d client resends%n", batches, resends.get());
+        } finally {
+            clients.shutdownNow();
+            assertThat(stack.up(List.of("logger-1")).ok()).isTrue();
+        }
+    }
+
+    private void sendUntilAccepted(String body, AtomicInteger resends) throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(COLLECTOR))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                JsonNode answer = LogJson.MAPPER.readTree(response.body());
+                assertThat(answer.get("rejected").asInt()).as(response.body()).isZero();
+                return;
+            }
+            assertThat(response.statusCode()).as(response.body()).isIn(502, 503, 504);
+            resends.incrementAndGet();
+            Thread.sleep(200L * (attempt + 1));
+        }
+        throw new AssertionError("a batch was never accepted");
+    }
+
+    private static Set<String> ids(List<ConsumerRecord<String, byte[]>> records) {
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            try {
+                ids.add(LogJson.MAPPER.readTree(r.value()).path("event_id").asText());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return ids;
+    }
+}
