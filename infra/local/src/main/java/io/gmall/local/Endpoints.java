@@ -8,7 +8,8 @@ import java.util.Map;
  * on a cluster the same variables point at the real servers.
  */
 public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPassword, String redisUrl,
-                        String kafkaBootstrap, String hbaseZookeeperQuorum, int hbaseZookeeperPort, String elasticsearchUrl) {
+                        String kafkaBootstrap, String hbaseZookeeperQuorum, int hbaseZookeeperPort, String elasticsearchUrl,
+                        String collectorUrl) {
 
     /** The application account of the gmall schema (infra/mariadb/02-users.sql). */
     public static final String APP_USER = "gmall";
@@ -22,7 +23,8 @@ public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPas
                 "redis://" + host + ":" + c.port("redis"),
                 host + ":" + c.port("kafka"),
                 host, c.port("hbase.zookeeper"),
-                "http://" + host + ":" + c.port("elasticsearch"));
+                "http://" + host + ":" + c.port("elasticsearch"),
+                "http://" + host + ":" + c.port("nginx") + "/api/v1/logs");
     }
 
     public Map<String, String> asEnv() {
@@ -35,6 +37,7 @@ public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPas
         env.put("GMALL_HBASE_ZOOKEEPER_QUORUM", hbaseZookeeperQuorum);
         env.put("GMALL_HBASE_ZOOKEEPER_PORT", Integer.toString(hbaseZookeeperPort));
         env.put("GMALL_ES_URL", elasticsearchUrl);
+        env.put("GMALL_COLLECTOR_URL", collectorUrl);
         return env;
     }
 }

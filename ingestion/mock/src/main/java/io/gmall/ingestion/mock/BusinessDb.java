@@ -1,0 +1,191 @@
+package io.gmall.ingestion.mock;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The business side of the simulation, in MariaDB over JDBC: users and skus exist before they are used,
+ * orders are written with their details in one transaction, and change status later. DATETIME columns
+ * hold UTC; the business time zone is applied downstream.
+ */
+final class BusinessDb implements AutoCloseable {
+
+    record User(long id, String gender, LocalDate birthday, String level) {
+    }
+
+    record Sku(long id, String name, BigDecimal price) {
+    }
+
+    /** An order as committed: its id, total and its details' ids. */
+    record Placed(long orderId, BigDecimal total, List<Long> detailIds, LocalDateTime createTime) {
+    }
+
+    private static final String[] BRANDS = {"Xiaomi", "Huawei", "Apple", "Lenovo", "Haier", "Midea", "Sony", "Oppo", "Vivo", "Anta"};
+    private static final String[] CATEGORIES = {"phone", "laptop", "tv", "headphones", "watch"};
+    private static final String[] COLOURS = {"black", "white", "red", "blue", "gold"};
+
+    private final Connection connection;
+
+    BusinessDb(String url, String user, String password) throws SQLException {
+        this.connection = DriverManager.getConnection(url, user, password);
+    }
+
+    static LocalDateTime utc(long epochMillis) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), (int) Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
+    }
+
+    /** Creates users 1..users and skus 1..50 where missing (values from {@code seed}); existing rows are kept. */
+    void ensureCatalogue(int users, long seed) throws SQLException {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        connection.setAutoCommit(false);
+        try (PreparedStatement insertUser = connection.prepareStatement(
+                "INSERT IGNORE INTO user_info (id, login_name, nick_name, phone_num, user_level, birthday, gender, create_time) VALUES (?,?,?,?,?,?,?,?)");
+             PreparedStatement insertSku = connection.prepareStatement(
+                     "INSERT IGNORE INTO sku_info (id, sku_name, price, category, tm_name, create_time) VALUES (?,?,?,?,?,?)")) {
+            Timestamp now = Timestamp.valueOf(utc(System.currentTimeMillis()));
+            for (int id = 1; id <= users; id++) {
+                insertUser.setLong(1, id);
+                insertUser.setString(2, "user_" + id);
+                insertUser.setString(3, "nick_" + id);
+                insertUser.setString(4, "138" + String.format("%08d", random.nextInt(100_000_000)));
+                insertUser.setString(5, Integer.toString(1 + random.nextInt(5)));
+                insertUser.setObject(6, LocalDate.of(1960, 1, 1).plusDays(random.nextInt(50 * 365)));
+                insertUser.setString(7, random.nextBoolean() ? "M" : "F");
+                insertUser.setTimestamp(8, now);
+                insertUser.addBatch();
+            }
+            insertUser.executeBatch();
+            for (int item = 0; item < Profile.ITEMS; item++) {
+                String brand = BRANDS[item % BRANDS.length];
+                String category = CATEGORIES[item / BRANDS.length % CATEGORIES.length];
+                insertSku.setLong(1, Simulation.skuOf(item));
+                insertSku.setString(2, brand + " " + category + " " + (item + 1) + " " + COLOURS[random.nextInt(COLOURS.length)]);
+                insertSku.setBigDecimal(3, BigDecimal.valueOf(1000 + random.nextInt(999_000), 2));
+                insertSku.setString(4, category);
+                insertSku.setString(5, brand);
+                insertSku.setTimestamp(6, now);
+                insertSku.addBatch();
+            }
+            insertSku.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    Map<Long, User> users() throws SQLException {
+        Map<Long, User> users = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, gender, birthday, user_level FROM user_info")) {
+            while (rs.next()) {
+                users.put(rs.getLong(1), new User(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDate.class), rs.getString(4)));
+            }
+        }
+        return users;
+    }
+
+    Map<Long, Sku> skus() throws SQLException {
+        Map<Long, Sku> skus = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, sku_name, price FROM sku_info")) {
+            while (rs.next()) {
+                skus.put(rs.getLong(1), new Sku(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3)));
+            }
+        }
+        return skus;
+    }
+
+    Placed placeOrder(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        LocalDateTime createTime = utc(order.at());
+        BigDecimal total = BigDecimal.ZERO;
+        for (Action.Line line : order.lines()) {
+            total = total.add(skus.get(line.skuId()).price().multiply(BigDecimal.valueOf(line.num())));
+        }
+        total = total.setScale(2, RoundingMode.UNNECESSARY);
+        connection.setAutoCommit(false);
+        try (PreparedStatement insertOrder = connection.prepareStatement(
+                "INSERT INTO order_info (consignee, consignee_tel, total_amount, order_status, user_id, payment_way, province, create_time) "
+                        + "VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement insertDetail = connection.prepareStatement(
+                     "INSERT INTO order_detail (order_id, sku_id, sku_name, order_price, sku_num, create_time) VALUES (?,?,?,?,?,?)",
+                     Statement.RETURN_GENERATED_KEYS)) {
+            insertOrder.setString(1, "user_" + order.userId());
+            insertOrder.setString(2, String.format("139%08d", order.userId() * 7919 % 100_000_000));
+            insertOrder.setBigDecimal(3, total);
+            insertOrder.setString(4, "1001");
+            insertOrder.setLong(5, order.userId());
+            insertOrder.setString(6, "online");
+            insertOrder.setString(7, order.area());
+            insertOrder.setTimestamp(8, Timestamp.valueOf(createTime));
+            insertOrder.executeUpdate();
+            long orderId;
+            try (ResultSet keys = insertOrder.getGeneratedKeys()) {
+                keys.next();
+                orderId = keys.getLong(1);
+            }
+            List<Long> detailIds = new ArrayList<>();
+            for (Action.Line line : order.lines()) {
+                Sku sku = skus.get(line.skuId());
+                insertDetail.setLong(1, orderId);
+                insertDetail.setLong(2, sku.id());
+                insertDetail.setString(3, sku.name());
+                insertDetail.setBigDecimal(4, sku.price());
+                insertDetail.setInt(5, line.num());
+                insertDetail.setTimestamp(6, Timestamp.valueOf(createTime));
+                insertDetail.executeUpdate();
+                try (ResultSet keys = insertDetail.getGeneratedKeys()) {
+                    keys.next();
+                    detailIds.add(keys.getLong(1));
+                }
+            }
+            connection.commit();
+            return new Placed(orderId, total, detailIds, createTime);
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    void settleOrder(long orderId, String status, long at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE order_info SET order_status = ?, operate_time = ? WHERE id = ?")) {
+            update.setString(1, status);
+            update.setTimestamp(2, Timestamp.valueOf(utc(at)));
+            update.setLong(3, orderId);
+            update.executeUpdate();
+        }
+    }
+
+    void updateProfile(long userId, String level, long at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE user_info SET user_level = ?, operate_time = ? WHERE id = ?")) {
+            update.setString(1, level);
+            update.setTimestamp(2, Timestamp.valueOf(utc(at)));
+            update.setLong(3, userId);
+            update.executeUpdate();
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,69 @@
+package io.gmall.ingestion.mock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gmall.ingestion.contract.LogJson;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A short mock run through nginx, the log servers, Kafka and MariaDB, checked against its own ledger. */
+class MockIT {
+
+    @TempDir
+    Path ledgers;
+
+    @Test
+    void theLedgerAgreesWithKafkaTheDlqAndMariadb() throws Exception {
+        int exit = new CommandLine(new MockMain()).execute("--count", "3000", "--rate", "1000", "--speed", "30", "--clock", "now",
+                "--abuse-devices", "2", "--late", "0.05", "--duplicates", "0.05", "--invalid", "0.03", "--buy-percent", "60",
+                "--no-progress", "--ledger-dir", ledgers.toString());
+        assertThat(exit).isZero();
+        JsonNode ledger = LogJson.MAPPER.readTree(ledgers.resolve("ledger-latest.json").toFile());
+        JsonNode counts = ledger.get("counts");
+
+        assertThat(counts.get("sent").asLong()).isEqualTo(3000);
+        assertThat(counts.get("accepted").asLong() + counts.get("rejected").asLong()).isEqualTo(3000);
+        assertThat(counts.path("failed").asLong()).isZero();
+        assertThat(counts.get("rejected").asLong()).as("exactly the injected invalid records are refused").isEqualTo(counts.get("sent_invalid").asLong());
+        assertThat(counts.get("sent_duplicate").asLong()).isPositive();
+
+        LedgerCheck.Comparison kafka = LedgerCheck.compare(ledger, System.getenv().getOrDefault("GMALL_KAFKA_BOOTSTRAP", "127.0.0.1:19092"), Duration.ofSeconds(60));
+        assertThat(kafka.found()).isEqualTo(kafka.expected());
+        assertThat(kafka.expected().get("gmall.log.startup") + kafka.expected().get("gmall.log.event"))
+                .as("every accepted record, duplicates included, is in Kafka").isEqualTo(counts.get("accepted").asLong());
+
+        assertThat(ledger.get("orders")).isNotEmpty();
+        try (Connection c = DriverManager.getConnection(System.getenv().getOrDefault("GMALL_MARIADB_URL", "jdbc:mariadb://127.0.0.1:13306/gmall"),
+                System.getenv().getOrDefault("GMALL_MARIADB_USER", "gmall"), System.getenv().getOrDefault("GMALL_MARIADB_PASSWORD", "gmall"));
+             PreparedStatement order = c.prepareStatement("SELECT total_amount, user_id, order_status, (SELECT COUNT(*) FROM order_detail d WHERE d.order_id = o.id) FROM order_info o WHERE id = ?")) {
+            BigDecimal ledgerTotal = BigDecimal.ZERO;
+            BigDecimal dbTotal = BigDecimal.ZERO;
+            for (JsonNode o : ledger.get("orders")) {
+                order.setLong(1, o.get("order_id").asLong());
+                try (ResultSet rs = order.executeQuery()) {
+                    assertThat(rs.next()).as("order %s is in MariaDB", o.get("order_id")).isTrue();
+                    dbTotal = dbTotal.add(rs.getBigDecimal(1));
+                    ledgerTotal = ledgerTotal.add(o.get("total_amount").decimalValue());
+                    assertThat(rs.getLong(2)).isEqualTo(o.get("user_id").asLong());
+                    assertThat(rs.getString(3)).isEqualTo(o.get("order_status").asText());
+                    assertThat(rs.getInt(4)).isEqualTo(o.get("details").size());
+                }
+            }
+            assertThat(dbTotal).isEqualByComparingTo(ledgerTotal);
+            BigDecimal byDay = BigDecimal.ZERO;
+            for (JsonNode day : ledger.get("days")) {
+                byDay = byDay.add(day.get("order_amount").decimalValue());
+            }
+            assertThat(byDay).as("the day totals add up to the orders").isEqualByComparingTo(ledgerTotal);
+        }
+    }
+}

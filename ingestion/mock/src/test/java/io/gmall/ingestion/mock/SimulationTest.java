@@ -1,0 +1,141 @@
+package io.gmall.ingestion.mock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gmall.ingestion.contract.LogValidator;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+
+    private static final Instant START = Instant.parse("2026-11-24T15:50:00Z");
+
+    static MockConfig config(long seed, long count, double late, double duplicates, double invalid, int abuse) {
+        return new MockConfig(seed, 500, null, count, 500, 500, START, 60, 100, 10, abuse, late, Duration.ofMinutes(120),
+                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"));
+    }
+
+    private static List<Action> all(Simulation simulation) {
+        List<Action> actions = new ArrayList<>();
+        simulation.forEachRemaining(actions::add);
+        return actions;
+    }
+
+    private static List<String> withoutRunId(List<Action> actions) {
+        List<String> out = new ArrayList<>();
+        for (Action a : actions) {
+            if (a instanceof Action.SendLog log) {
+                ObjectNode r = log.record().deepCopy();
+                r.remove(Simulation.RUN_FIELD);
+                out.add(log.at() + " " + log.kind() + " " + r);
+            } else {
+                out.add(a.toString());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRun() {
+        List<Action> first = all(new Simulation(config(42, 3000, 0.05, 0.05, 0.05, 2), "run-a"));
+        List<Action> second = all(new Simulation(config(42, 3000, 0.05, 0.05, 0.05, 2), "run-b"));
+        List<Action> other = all(new Simulation(config(43, 3000, 0.05, 0.05, 0.05, 2), "run-c"));
+
+        assertThat(withoutRunId(second)).isEqualTo(withoutRunId(first));
+        assertThat(withoutRunId(other)).isNotEqualTo(withoutRunId(first));
+    }
+
+    @Test
+    void actionsComeInTimeOrderAndCountIsExact() {
+        List<Action> actions = all(new Simulation(config(1, 2000, 0.02, 0.02, 0.02, 1), "r"));
+        assertThat(actions).isSortedAccordingTo((a, b) -> Long.compare(a.at(), b.at()));
+        assertThat(actions.stream().filter(a -> a instanceof Action.SendLog)).hasSize(2000);
+    }
+
+    @Test
+    void normalRecordsPassTheContractAndInvalidOnesDoNot() {
+        LogValidator validator = new LogValidator();
+        for (Action a : all(new Simulation(config(5, 5000, 0.05, 0.05, 0.05, 2), "r"))) {
+            if (a instanceof Action.SendLog log) {
+                boolean accepted = validator.validate(log.record(), log.at()).accepted();
+                assertThat(accepted).as(log.kind() + " " + log.record()).isEqualTo(log.kind() != Action.Kind.INVALID);
+            }
+        }
+    }
+
+    @Test
+    void injectedCasesAppearAtTheirShares() {
+        Map<Action.Kind, Integer> kinds = new HashMap<>();
+        int logs = 0;
+        for (Action a : all(new Simulation(config(9, 20_000, 0.05, 0.03, 0.02, 0), "r"))) {
+            if (a instanceof Action.SendLog log) {
+                kinds.merge(log.kind(), 1, Integer::sum);
+                logs++;
+                if (log.kind() == Action.Kind.LATE) {
+                    assertThat(log.at() - log.record().get("ts").asLong()).isBetween(60_000L, Duration.ofMinutes(120).toMillis());
+                }
+            }
+        }
+        assertThat(kinds.get(Action.Kind.LATE) / (double) logs).isBetween(0.035, 0.065);
+        assertThat(kinds.get(Action.Kind.DUPLICATE) / (double) logs).isBetween(0.02, 0.04);
+        assertThat(kinds.get(Action.Kind.INVALID) / (double) logs).isBetween(0.01, 0.03);
+    }
+
+    @Test
+    void aDuplicateRepeatsItsRecordsEventId() {
+        Set<String> seen = new HashSet<>();
+        boolean sawDuplicate = false;
+        for (Action a : all(new Simulation(config(3, 5000, 0, 0.05, 0, 0), "r"))) {
+            if (a instanceof Action.SendLog log) {
+                String id = log.record().get("event_id").asText();
+                if (log.kind() == Action.Kind.DUPLICATE) {
+                    assertThat(seen).contains(id);
+                    sawDuplicate = true;
+                } else {
+                    assertThat(seen.add(id)).as("event ids of distinct records are unique").isTrue();
+                }
+            }
+        }
+        assertThat(sawDuplicate).isTrue();
+    }
+
+    @Test
+    void injectedAbuseTripsTheAlertRule() {
+        Simulation simulation = new Simulation(config(11, 20_000, 0, 0, 0, 3), "r");
+        List<Action> actions = all(simulation);
+        assertThat(simulation.abuseWindows()).hasSize(3);
+        for (Simulation.AbuseWindow w : simulation.abuseWindows()) {
+            assertThat(new HashSet<>(w.uids())).hasSizeGreaterThanOrEqualTo(Simulation.ABUSE_USERS);
+            assertThat(w.lastClaim() - w.firstClaim()).isLessThan(Simulation.ABUSE_WINDOW_MS);
+            List<String> onDevice = actions.stream().filter(a -> a instanceof Action.SendLog log && log.record().get("mid").asText().equals(w.mid()))
+                    .map(a -> ((Action.SendLog) a).record().path("evid").asText("startup")).toList();
+            assertThat(onDevice).contains("coupon").doesNotContain("clickItem");
+        }
+    }
+
+    @Test
+    void ordersHaveOneToFiveDistinctSkusAndSettleLater() {
+        Map<Integer, Long> placed = new HashMap<>();
+        for (Action a : all(new Simulation(config(13, 20_000, 0, 0, 0, 0), "r"))) {
+            if (a instanceof Action.PlaceOrder o) {
+                assertThat(o.lines()).hasSizeBetween(1, 5);
+                assertThat(o.lines().stream().map(Action.Line::skuId).distinct()).hasSize(o.lines().size());
+                placed.put(o.orderSeq(), o.at());
+            } else if (a instanceof Action.SettleOrder s) {
+                assertThat(placed).containsKey(s.orderSeq());
+                assertThat(s.at()).isGreaterThan(placed.get(s.orderSeq()));
+                assertThat(s.status()).isIn("1002", "1003");
+            }
+        }
+        assertThat(placed).isNotEmpty();
+    }
+}
