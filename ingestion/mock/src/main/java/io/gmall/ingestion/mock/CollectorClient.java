@@ -82,7 +82,7 @@ final class CollectorClient {
         return new Verdicts(verdicts, attempts[0]);
     }
 
-    private static byte[] gzip(byte[] raw) throws IOException {
+    static byte[] gzip(byte[] raw) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(raw);
