@@ -55,3 +55,11 @@ CREATE TABLE IF NOT EXISTS gmall.order_detail (
   PRIMARY KEY (id),
   KEY idx_detail_order (order_id)
 ) ENGINE=InnoDB;
+
+-- One row the launcher updates to check the CDC path end to end (MariaDB -> Canal -> relay -> Kafka).
+CREATE TABLE IF NOT EXISTS gmall.cdc_heartbeat (
+  id       TINYINT     NOT NULL,
+  beat     VARCHAR(64) NOT NULL,
+  beat_at  DATETIME(3) NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB;

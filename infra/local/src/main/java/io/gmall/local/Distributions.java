@@ -57,6 +57,32 @@ public final class Distributions {
         }
     }
 
+    /**
+     * A runnable built by this project (a jar, and its lib/ folder when it has one) copied into
+     * {@code var/dist/<name>}: the process runs from the copy, so a rebuild never changes files under a
+     * running JVM. Returns the copied jar.
+     */
+    public static Path installBuilt(String name, Path builtJar, Context ctx) throws IOException {
+        if (!Files.exists(builtJar)) {
+            throw new IOException(name + " is not built (" + builtJar + "); ./gmall builds it before up");
+        }
+        Path dir = ctx.layout().distDir(name);
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        Path jar = dir.resolve(builtJar.getFileName());
+        Files.copy(builtJar, jar);
+        Path lib = builtJar.resolveSibling("lib");
+        if (Files.isDirectory(lib)) {
+            Files.createDirectories(dir.resolve("lib"));
+            try (Stream<Path> jars = Files.list(lib)) {
+                for (Path j : jars.toList()) {
+                    Files.copy(j, dir.resolve("lib").resolve(j.getFileName()));
+                }
+            }
+        }
+        return jar;
+    }
+
     private static void copyDependencies(String name, Path into, Context ctx) throws IOException {
         String mvn = System.getenv().getOrDefault("GMALL_MVN", "mvn");
         ProcessControl.run(List.of(mvn, "-B", "-q", "-f", ctx.layout().distPom(name).toString(),

@@ -1,5 +1,6 @@
 package io.gmall.local;
 
+import io.gmall.local.component.Cdc;
 import io.gmall.local.component.Elasticsearch;
 import io.gmall.local.component.HBase;
 import io.gmall.local.component.Kafka;
@@ -30,10 +31,10 @@ import picocli.CommandLine.Parameters;
         subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class})
 public final class Launcher {
 
-    /** The stack in dependency order; later issues add Canal, streaming and serving. */
+    /** The stack in dependency order; later issues add streaming and serving. */
     public static List<Component> components() {
         return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
-                new LogServer("logger-1"), new LogServer("logger-2"), new Nginx());
+                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx());
     }
 
     public static void main(String[] args) {

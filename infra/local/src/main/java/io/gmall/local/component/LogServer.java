@@ -2,14 +2,13 @@ package io.gmall.local.component;
 
 import io.gmall.local.Component;
 import io.gmall.local.Context;
+import io.gmall.local.Distributions;
 import io.gmall.local.Endpoints;
 import io.gmall.local.Http;
 import io.gmall.local.LocalConfig;
 import io.gmall.local.ProcessSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +46,7 @@ public final class LogServer implements Component {
 
     @Override
     public void prepare(Context ctx) throws IOException {
-        Path built = ctx.layout().root().resolve("ingestion/logger/target/gmall-logger.jar");
-        if (!Files.exists(built)) {
-            throw new IOException("the log server is not built (" + built + "); ./gmall builds it before up");
-        }
-        Files.createDirectories(jar(ctx).getParent());
-        Files.copy(built, jar(ctx), StandardCopyOption.REPLACE_EXISTING);
+        Distributions.installBuilt(name, ctx.layout().root().resolve("ingestion/logger/target/gmall-logger.jar"), ctx);
     }
 
     @Override

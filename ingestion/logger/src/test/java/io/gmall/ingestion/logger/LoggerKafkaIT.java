@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gmall.ingestion.contract.LogJson;
+import io.gmall.local.TopicTail;
 import io.gmall.local.Context;
 import io.gmall.local.Launcher;
 import io.gmall.local.Layout;
@@ -63,9 +64,9 @@ class LoggerKafkaIT {
         }
         records.add("{\"type\":\"startup\",\"mid\":\"bad mid\"}");
         records.add("42");
-        try (TopicReader startups = new TopicReader(BOOTSTRAP, "gmall.log.startup");
-             TopicReader events = new TopicReader(BOOTSTRAP, "gmall.log.event");
-             TopicReader dlq = new TopicReader(BOOTSTRAP, "gmall.log.dlq")) {
+        try (TopicTail startups = new TopicTail(BOOTSTRAP, "gmall.log.startup");
+             TopicTail events = new TopicTail(BOOTSTRAP, "gmall.log.event");
+             TopicTail dlq = new TopicTail(BOOTSTRAP, "gmall.log.dlq")) {
 
             HttpResponse<String> response = post("/api/v1/logs", "application/json", "[" + String.join(",", records) + "]");
 
@@ -99,7 +100,7 @@ class LoggerKafkaIT {
         long now = System.currentTimeMillis();
         String before = startup("it_outage_before", now);
         String during = startup("it_outage_during", now);
-        try (TopicReader startups = new TopicReader(BOOTSTRAP, "gmall.log.startup")) {
+        try (TopicTail startups = new TopicTail(BOOTSTRAP, "gmall.log.startup")) {
             HttpResponse<String> ok = post("/api/v1/logs", "application/json", before);
             assertThat(ok.statusCode()).isEqualTo(200);
             String beforeId = LogJson.MAPPER.readTree(ok.body()).at("/results/0/event_id").asText();
@@ -133,7 +134,7 @@ class LoggerKafkaIT {
     @Test
     void theSeedClientsLegacyPostIsAccepted() throws Exception {
         String seed = "{\"type\":\"event\",\"mid\":\"it_legacy\",\"uid\":\"3\",\"os\":\"android\",\"appid\":\"gmall\",\"area\":\"shandong\",\"ch\":\"baidu\",\"vs\":\"1.2.0\",\"evid\":\"addCart\",\"pgid\":4,\"npgid\":5,\"itemid\":7}";
-        try (TopicReader events = new TopicReader(BOOTSTRAP, "gmall.log.event")) {
+        try (TopicTail events = new TopicTail(BOOTSTRAP, "gmall.log.event")) {
             HttpResponse<String> response = post("/log", "application/x-www-form-urlencoded", "log=" + seed);
 
             assertThat(response.statusCode()).isEqualTo(200);

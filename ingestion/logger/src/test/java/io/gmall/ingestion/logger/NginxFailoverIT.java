@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gmall.ingestion.contract.LogJson;
+import io.gmall.local.TopicTail;
 import io.gmall.local.Context;
 import io.gmall.local.Launcher;
 import io.gmall.local.Layout;
@@ -52,7 +53,7 @@ class NginxFailoverIT {
         AtomicInteger sentBatches = new AtomicInteger();
         AtomicBoolean stopped = new AtomicBoolean();
         ExecutorService clients = Executors.newFixedThreadPool(4);
-        try (TopicReader startups = new TopicReader(BOOTSTRAP, "gmall.log.startup")) {
+        try (TopicTail startups = new TopicTail(BOOTSTRAP, "gmall.log.startup")) {
             List<Future<?>> work = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
                 work.add(clients.submit(() -> {

@@ -1,4 +1,4 @@
-package io.gmall.ingestion.logger;
+package io.gmall.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,22 +15,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads what arrived in a topic after a mark, without a consumer group: tests see exactly what the logger wrote. */
-final class TopicReader implements AutoCloseable {
+/**
+ * Reads what arrives in a topic after a mark (the end offsets when it is made), without a consumer
+ * group, so integration tests see exactly what a component wrote while they watched.
+ */
+public final class TopicTail implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final String topic;
     private final Map<TopicPartition, Long> start = new HashMap<>();
 
-    TopicReader(String bootstrap, String topic) {
+    public TopicTail(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.topic = topic;
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException("topic " + topic + " does not exist");
         }
         consumer.assign(partitions);
         start.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
@@ -38,27 +43,13 @@ final class TopicReader implements AutoCloseable {
     }
 
     /** Polls until {@code done} holds for what arrived since the mark, or the timeout passes; returns all of it. */
-    List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
+    public List<ConsumerRecord<String, byte[]>> readUntil(Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(seen) && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(300)).forEach(seen::add);
         }
         return seen;
-    }
-
-    /** Everything that arrived since the mark, waiting {@code quiet} for stragglers. */
-    List<ConsumerRecord<String, byte[]>> drain(Duration quiet) {
-        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + quiet.toNanos();
-        while (System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(300)).forEach(seen::add);
-        }
-        return seen;
-    }
-
-    String topic() {
-        return topic;
     }
 
     @Override

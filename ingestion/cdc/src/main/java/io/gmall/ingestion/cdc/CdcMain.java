@@ -1,0 +1,113 @@
+package io.gmall.ingestion.cdc;
+
+import com.alibaba.otter.canal.client.CanalConnector;
+import com.alibaba.otter.canal.client.CanalConnectors;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The CDC relay: an embedded Canal server reads MariaDB's binlog and this process relays each row change
+ * to {@code gmall.cdc.<table>} keyed by primary key. On its first start it reads from the oldest binlog
+ * the server still has, so nothing written since the datadir was made is missed; later starts resume
+ * from the saved position.
+ */
+@Command(name = "gmall-cdc", mixinStandardHelpOptions = true, description = "MariaDB binlog -> Canal -> Kafka gmall.cdc.<table>.")
+public final class CdcMain implements Callable<Integer> {
+
+    @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}",
+            description = "the captured database; host, port and database name are taken from it")
+    String jdbcUrl;
+    @Option(names = "--user", defaultValue = "${env:GMALL_CDC_USER:-canal}", description = "an account with the grants of infra/mariadb/02-users.sql")
+    String user;
+    @Option(names = "--password", defaultValue = "${env:GMALL_CDC_PASSWORD:-canal}")
+    String password;
+    @Option(names = "--slave-id", defaultValue = "1001")
+    long slaveId;
+    @Option(names = "--canal-host", defaultValue = "127.0.0.1")
+    String canalHost;
+    @Option(names = "--canal-port", defaultValue = "${env:GMALL_CDC_CANAL_PORT:-11111}")
+    int canalPort;
+    @Option(names = "--bootstrap", defaultValue = "${env:GMALL_KAFKA_BOOTSTRAP:-127.0.0.1:19092}")
+    String bootstrap;
+    @Option(names = "--topic-prefix", defaultValue = "gmall.cdc.")
+    String topicPrefix;
+    @Option(names = "--position-file", defaultValue = "${env:GMALL_CDC_POSITION_FILE:-var/data/cdc/position.json}")
+    Path positionFile;
+    @Option(names = "--batch-size", defaultValue = "1000")
+    int batchSize;
+    @Option(names = "--partitions", defaultValue = "4", description = "partitions of a gmall.cdc.<table> topic the relay creates for a new table")
+    int partitions;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CdcMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        URI mysql = URI.create(jdbcUrl.substring("jdbc:".length()));
+        String database = mysql.getPath().replaceFirst("^/", "");
+        CdcConfig config = new CdcConfig(mysql.getHost(), mysql.getPort(), user, password, database, slaveId, canalHost, canalPort,
+                "gmall", bootstrap, topicPrefix, positionFile, batchSize);
+        PositionStore positions = new PositionStore(positionFile);
+        PositionStore.Position start = positions.load().orElse(null);
+        if (start == null) {
+            start = oldestBinlog();
+            System.out.println("cdc: no saved position; starting at the oldest binlog " + start.file() + ":" + start.offset());
+        } else {
+            System.out.println("cdc: resuming at " + start.file() + ":" + start.offset());
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gmall-cdc");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        try (EmbeddedCanal canal = new EmbeddedCanal(config, start);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+             Topics topics = new Topics(Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), partitions)) {
+            canal.start();
+            CanalConnector connector = CanalConnectors.newSingleConnector(new InetSocketAddress(canalHost, canalPort), config.destination(), "", "");
+            Relay relay = new Relay(connector, producer, topics, positions, config);
+            Thread worker = new Thread(relay, "cdc-relay");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                relay.stop();
+                try {
+                    worker.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            worker.start();
+            System.out.println("cdc: relaying " + database + ".* to " + topicPrefix + "<table>");
+            worker.join();
+        }
+        return 0;
+    }
+
+    private PositionStore.Position oldestBinlog() throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+            if (!rs.next()) {
+                throw new IllegalStateException("MariaDB has no binary logs: is log-bin on?");
+            }
+            return new PositionStore.Position(rs.getString(1), 4);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.gmall.ingestion.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gmall.ingestion.contract.LogJson;
+import io.gmall.local.Context;
+import io.gmall.local.Endpoints;
+import io.gmall.local.Launcher;
+import io.gmall.local.Layout;
+import io.gmall.local.LocalConfig;
+import io.gmall.local.Stack;
+import io.gmall.local.TopicTail;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The CDC relay the launcher runs, against the real MariaDB and Kafka. */
+class CdcRelayIT {
+
+    private static final Layout LAYOUT = new Layout(Path.of(System.getProperty("gmall.root")));
+    private static final LocalConfig CONFIG = LocalConfig.load(LAYOUT.configFile(), System.getenv());
+    private static final Endpoints ENDPOINTS = Endpoints.of(CONFIG);
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    private static Connection db() throws Exception {
+        return DriverManager.getConnection(ENDPOINTS.mariadbUrl(), ENDPOINTS.mariadbUser(), ENDPOINTS.mariadbPassword());
+    }
+
+    private static JsonNode json(ConsumerRecord<String, byte[]> r) {
+        try {
+            return LogJson.MAPPER.readTree(r.value());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anOrdersInsertUpdateAndDeleteArriveInOrderWithTypedValues() throws Exception {
+        try (TopicTail orders = new TopicTail(ENDPOINTS.kafkaBootstrap(), "gmall.cdc.order_info"); Connection c = db()) {
+            long id;
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO order_info (consignee, consignee_tel, total_amount, order_status, user_id, province, create_time) "
+                    + "VALUES ('cdc it', '13900000000', 20.00, '1001', 42, 'beijing', '2026-11-24 16:00:00.250')", Statement.RETURN_GENERATED_KEYS)) {
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE order_info SET order_status = '1002', operate_time = '2026-11-24 16:05:00' WHERE id = " + id);
+                s.executeUpdate("DELETE FROM order_info WHERE id = " + id);
+            }
+            String key = Long.toString(id);
+            List<JsonNode> changes = orders.readUntil(seen -> seen.stream().filter(r -> key.equals(r.key())).count() >= 3, Duration.ofSeconds(60))
+                    .stream().filter(r -> key.equals(r.key())).map(CdcRelayIT::json).toList();
+
+            assertThat(changes).extracting(e -> e.get("op").asText()).containsExactly("c", "u", "d");
+            JsonNode insert = changes.get(0);
+            assertThat(insert.at("/pk/id").asLong()).isEqualTo(id);
+            assertThat(insert.at("/after/total_amount").isNumber()).isTrue();
+            assertThat(insert.at("/after/total_amount").decimalValue()).isEqualByComparingTo("20.00");
+            assertThat(insert.at("/after/user_id").isIntegralNumber()).isTrue();
+            assertThat(insert.at("/after/create_time").asText()).isEqualTo("2026-11-24T16:00:00.250");
+            assertThat(insert.has("before")).isFalse();
+            assertThat(changes.get(1).at("/before/order_status").asText()).isEqualTo("1001");
+            assertThat(changes.get(1).at("/after/order_status").asText()).isEqualTo("1002");
+            assertThat(changes.get(2).has("after")).isFalse();
+            assertThat(changes.get(2).at("/binlog/file").asText()).startsWith("binlog.");
+        }
+    }
+
+    @Test
+    void aNewTableGetsItsTopicAndANewColumnAppearsInTheEnvelope() throws Exception {
+        String table = "cdc_it_" + RUN;
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, name VARCHAR(20))");
+            try {
+                s.executeUpdate("INSERT INTO " + table + " VALUES (1, 'before')");
+                waitFor("gmall.cdc." + table, 1);
+                try (TopicTail tail = new TopicTail(ENDPOINTS.kafkaBootstrap(), "gmall.cdc." + table)) {
+                    s.executeUpdate("ALTER TABLE " + table + " ADD COLUMN note VARCHAR(10)");
+                    s.executeUpdate("INSERT INTO " + table + " VALUES (2, 'after', 'new')");
+                    List<ConsumerRecord<String, byte[]>> seen = tail.readUntil(r -> !r.isEmpty(), Duration.ofSeconds(60));
+                    assertThat(seen).isNotEmpty();
+                    assertThat(json(seen.get(0)).at("/after/note").asText()).isEqualTo("new");
+                }
+            } finally {
+                s.executeUpdate("DROP TABLE " + table);
+            }
+        }
+    }
+
+    /** Waits until the relay has created the topic and written {@code n} records to it. */
+    private static void waitFor(String topic, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (TopicTail tail = new TopicTail(ENDPOINTS.kafkaBootstrap(), topic)) {
+                return;
+            } catch (RuntimeException notYet) {
+                Thread.sleep(500);
+            }
+        }
+        throw new AssertionError(topic + " was not created");
+    }
+
+    @Test
+    void aRelayRestartMidStreamLeavesNoGap() throws Exception {
+        String table = "cdc_restart_" + RUN;
+        Stack stack = new Stack(Launcher.components(), new Context(LAYOUT, CONFIG, new PrintStream(System.out, true), Context.runningAsRoot()));
+        int rows = 400;
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+            try {
+                s.executeUpdate("INSERT INTO " + table + " VALUES (0, 'first')");
+                waitFor("gmall.cdc." + table, 1);
+                try (TopicTail tail = new TopicTail(ENDPOINTS.kafkaBootstrap(), "gmall.cdc." + table)) {
+                    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                        try (Connection w = db(); PreparedStatement insert = w.prepareStatement("INSERT INTO " + table + " VALUES (?, 'row')")) {
+                            for (int i = 1; i <= rows; i++) {
+                                insert.setLong(1, i);
+                                insert.executeUpdate();
+                                Thread.sleep(10);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    Thread.sleep(1000);
+                    assertThat(stack.down(List.of("cdc"))).isTrue();
+                    Thread.sleep(1500);
+                    assertThat(stack.up(List.of("cdc")).ok()).isTrue();
+                    writer.get();
+
+                    Set<Long> ids = new HashSet<>();
+                    List<ConsumerRecord<String, byte[]>> seen = tail.readUntil(r -> {
+                        r.forEach(x -> ids.add(json(x).at("/pk/id").asLong()));
+                        return ids.containsAll(range(rows));
+                    }, Duration.ofSeconds(90));
+                    ids.clear();
+                    seen.forEach(x -> ids.add(json(x).at("/pk/id").asLong()));
+                    assertThat(ids).as("every row written across the restart is in Kafka").containsAll(range(rows));
+                }
+            } finally {
+                s.executeUpdate("DROP TABLE " + table);
+            }
+        }
+    }
+
+    private static List<Long> range(int n) {
+        List<Long> ids = new ArrayList<>();
+        for (long i = 1; i <= n; i++) {
+            ids.add(i);
+        }
+        return ids;
+    }
+}
