@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * the server still has, so nothing written since the datadir was made is missed; later starts resume
  * from the saved position.
  */
-@Command(name = "gmall-cdc", mixinStandardHelpOptions = true, description = "MariaDB binlog -> Canal -> Kafka gmall.cdc.<table>.")
+@Command(name = "gmall-cdc", mixinStandardHelpOptions = true, subcommands = CdcBench.class, description = "MariaDB binlog -> Canal -> Kafka gmall.cdc.<table>.")
 public final class CdcMain implements Callable<Integer> {
 
     @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}",
