@@ -39,7 +39,7 @@ public final class Cdc implements Component {
 
     @Override
     public List<Integer> ports(LocalConfig config) {
-        return List.of(config.port("cdc"));
+        return List.of(config.port("cdc"), config.port("cdc.metrics"));
     }
 
     private Path jar(Context ctx) {
@@ -58,6 +58,7 @@ public final class Cdc implements Component {
         Endpoints e = Endpoints.of(ctx.config());
         return new ProcessSpec(List.of(ctx.java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", marker, "-jar", jar(ctx).toString(),
                 "--canal-host", ctx.config().bind(), "--canal-port", Integer.toString(ctx.config().port(name())),
+                "--metrics-port", Integer.toString(ctx.config().port("cdc.metrics")),
                 "--position-file", ctx.layout().dataDir(name()).resolve("position.json").toString()),
                 Map.of("GMALL_MARIADB_URL", e.mariadbUrl(), "GMALL_KAFKA_BOOTSTRAP", e.kafkaBootstrap()),
                 ctx.layout().root(), marker, false);

@@ -52,6 +52,8 @@ public final class CdcMain implements Callable<Integer> {
     Path positionFile;
     @Option(names = "--batch-size", defaultValue = "1000")
     int batchSize;
+    @Option(names = "--metrics-port", defaultValue = "${env:GMALL_CDC_METRICS_PORT:-11112}", description = "Prometheus /metrics (changes, lag)")
+    int metricsPort;
     @Option(names = "--partitions", defaultValue = "4", description = "partitions of a gmall.cdc.<table> topic the relay creates for a new table")
     int partitions;
 
@@ -81,10 +83,11 @@ public final class CdcMain implements Callable<Integer> {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         try (EmbeddedCanal canal = new EmbeddedCanal(config, start);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-             Topics topics = new Topics(Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), partitions)) {
+             Topics topics = new Topics(Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), partitions);
+             RelayMetrics metrics = new RelayMetrics(canalHost, metricsPort)) {
             canal.start();
             CanalConnector connector = CanalConnectors.newSingleConnector(new InetSocketAddress(canalHost, canalPort), config.destination(), "", "");
-            Relay relay = new Relay(connector, producer, topics, positions, config);
+            Relay relay = new Relay(connector, producer, topics, positions, config, metrics);
             Thread worker = new Thread(relay, "cdc-relay");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 relay.stop();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -33,9 +32,11 @@ final class Relay implements Runnable {
     private final PositionStore positions;
     private final CdcConfig config;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    final AtomicLong changes = new AtomicLong();
+    private final RelayMetrics metrics;
 
-    Relay(CanalConnector connector, KafkaProducer<String, byte[]> producer, Topics topics, PositionStore positions, CdcConfig config) {
+    Relay(CanalConnector connector, KafkaProducer<String, byte[]> producer, Topics topics, PositionStore positions, CdcConfig config,
+          RelayMetrics metrics) {
+        this.metrics = metrics;
         this.connector = connector;
         this.producer = producer;
         this.topics = topics;
@@ -55,7 +56,11 @@ final class Relay implements Runnable {
         while (running.get()) {
             Message message = connector.getWithoutAck(config.batchSize(), 500L, TimeUnit.MILLISECONDS);
             long batchId = message.getId();
-            if (batchId == -1) {
+            if (batchId == -1 || message.getEntries().isEmpty()) {
+                if (batchId != -1) {
+                    connector.ack(batchId);
+                }
+                metrics.caughtUp();
                 continue;
             }
             try {
@@ -77,7 +82,9 @@ final class Relay implements Runnable {
     PositionStore.Position deliver(List<CanalEntry.Entry> entries) throws Exception {
         List<Future<RecordMetadata>> pending = new ArrayList<>();
         PositionStore.Position lastTransactionEnd = null;
+        long newestCommit = 0;
         for (CanalEntry.Entry entry : entries) {
+            newestCommit = Math.max(newestCommit, entry.getHeader().getExecuteTime());
             for (RowChanges.Change change : RowChanges.of(entry)) {
                 String topic = topics.ensure(config.topicPrefix() + change.topicTable());
                 pending.add(producer.send(new ProducerRecord<>(topic, change.key(),
@@ -92,7 +99,7 @@ final class Relay implements Runnable {
         for (Future<RecordMetadata> f : pending) {
             f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        changes.addAndGet(pending.size());
+        metrics.delivered(pending.size(), newestCommit);
         return lastTransactionEnd;
     }
 

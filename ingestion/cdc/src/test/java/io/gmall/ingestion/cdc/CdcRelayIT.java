@@ -49,8 +49,18 @@ class CdcRelayIT {
         }
     }
 
+    /** gmall_cdc_changes_total from the relay's /metrics. */
+    private static double changesRelayed() throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://" + CONFIG.bind() + ":" + CONFIG.port("cdc.metrics") + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("gmall_cdc_changes_total ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no gmall_cdc_changes_total in " + metrics));
+    }
+
     @Test
     void anOrdersInsertUpdateAndDeleteArriveInOrderWithTypedValues() throws Exception {
+        double relayedBefore = changesRelayed();
         try (TopicTail orders = new TopicTail(ENDPOINTS.kafkaBootstrap(), "gmall.cdc.order_info"); Connection c = db()) {
             long id;
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO order_info (consignee, consignee_tel, total_amount, order_status, user_id, province, create_time) "
@@ -81,6 +91,7 @@ class CdcRelayIT {
             assertThat(changes.get(1).at("/after/order_status").asText()).isEqualTo("1002");
             assertThat(changes.get(2).has("after")).isFalse();
             assertThat(changes.get(2).at("/binlog/file").asText()).startsWith("binlog.");
+            assertThat(changesRelayed() - relayedBefore).as("the relay's metrics count the changes").isGreaterThanOrEqualTo(3);
         }
     }
 
