@@ -17,4 +17,14 @@ public record Context(Layout layout, LocalConfig config, PrintStream out, boolea
     public String java() {
         return javaHome() + "/bin/java";
     }
+
+    /** The start of a server JVM's command line: this JDK, a fixed heap, G1, no display. */
+    public java.util.List<String> jvm(String heap) {
+        return new java.util.ArrayList<>(java.util.List.of(java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.awt.headless=true"));
+    }
+
+    /** A system property naming the component and this checkout, for servers whose command line holds no config path. */
+    public String marker(String component) {
+        return "-Dgmall.local.component=" + component + "@" + layout.root();
+    }
 }

@@ -53,15 +53,14 @@ public final class Cdc implements Component {
 
     @Override
     public ProcessSpec process(Context ctx) {
-        String heap = ctx.config().get("cdc.heap");
-        String marker = "-Dgmall.local.component=" + name() + "@" + ctx.layout().root();
         Endpoints e = Endpoints.of(ctx.config());
-        return new ProcessSpec(List.of(ctx.java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", marker, "-jar", jar(ctx).toString(),
+        List<String> command = ctx.jvm(ctx.config().get("cdc.heap"));
+        command.addAll(List.of(ctx.marker(name()), "-jar", jar(ctx).toString(),
                 "--canal-host", ctx.config().bind(), "--canal-port", Integer.toString(ctx.config().port(name())),
                 "--metrics-port", Integer.toString(ctx.config().port("cdc.metrics")),
-                "--position-file", ctx.layout().dataDir(name()).resolve("position.json").toString()),
-                Map.of("GMALL_MARIADB_URL", e.mariadbUrl(), "GMALL_KAFKA_BOOTSTRAP", e.kafkaBootstrap()),
-                ctx.layout().root(), marker, false);
+                "--position-file", ctx.layout().dataDir(name()).resolve("position.json").toString()));
+        return new ProcessSpec(command, Map.of("GMALL_MARIADB_URL", e.mariadbUrl(), "GMALL_KAFKA_BOOTSTRAP", e.kafkaBootstrap()),
+                ctx.layout().root(), ctx.marker(name()), false);
     }
 
     @Override

@@ -71,8 +71,8 @@ public final class HBase implements Component {
     @Override
     public ProcessSpec process(Context ctx) {
         String heap = ctx.config().get("hbase.heap");
-        List<String> command = new ArrayList<>(List.of(ctx.java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dhbase.log.dir=" + ctx.layout().logDir(name()), "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name())));
+        List<String> command = ctx.jvm(heap);
+        command.addAll(List.of("-Dhbase.log.dir=" + ctx.layout().logDir(name()), "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name())));
         command.addAll(JDK17_OPTS);
         command.addAll(List.of("-cp", confDir(ctx) + ":" + ctx.layout().distDir(name()).resolve("lib") + "/*",
                 "org.apache.hadoop.hbase.master.HMaster", "start"));

@@ -11,7 +11,6 @@ import io.gmall.local.TopicCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +59,9 @@ public final class Kafka implements Component {
     }
 
     private List<String> java(Context ctx, String heap, String mainClass) {
-        return new ArrayList<>(List.of(ctx.java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-Djava.awt.headless=true",
-                "-Dlog4j2.configurationFile=" + log4j(ctx),
-                "-cp", ctx.layout().distDir(name()).resolve("lib") + "/*", mainClass));
+        List<String> command = ctx.jvm(heap);
+        command.addAll(List.of("-Dlog4j2.configurationFile=" + log4j(ctx), "-cp", ctx.layout().distDir(name()).resolve("lib") + "/*", mainClass));
+        return command;
     }
 
     @Override

@@ -51,13 +51,11 @@ public final class LogServer implements Component {
 
     @Override
     public ProcessSpec process(Context ctx) {
-        String heap = ctx.config().get("logger.heap");
-        String marker = "-Dgmall.local.component=" + name + "@" + ctx.layout().root();
-        return new ProcessSpec(List.of(ctx.java(), "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", marker,
-                "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name), "-jar", jar(ctx).toString(),
-                "--server.address=" + ctx.config().bind(), "--server.port=" + ctx.config().port(name)),
-                Map.of("GMALL_KAFKA_BOOTSTRAP", Endpoints.of(ctx.config()).kafkaBootstrap()),
-                ctx.layout().root(), marker, false);
+        List<String> command = ctx.jvm(ctx.config().get("logger.heap"));
+        command.addAll(List.of(ctx.marker(name), "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name), "-jar", jar(ctx).toString(),
+                "--server.address=" + ctx.config().bind(), "--server.port=" + ctx.config().port(name)));
+        return new ProcessSpec(command, Map.of("GMALL_KAFKA_BOOTSTRAP", Endpoints.of(ctx.config()).kafkaBootstrap()),
+                ctx.layout().root(), ctx.marker(name), false);
     }
 
     private String url(Context ctx, String path) {

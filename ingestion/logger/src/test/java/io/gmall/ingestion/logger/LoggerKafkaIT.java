@@ -25,10 +25,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The log server against the real Kafka of the local stack. */
+// Spring Boot turns metrics export off in tests unless asked; the Prometheus endpoint is part of what is tested.
+@AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gmall.logger.send-timeout=3s")
 class LoggerKafkaIT {
 
@@ -89,6 +92,12 @@ class LoggerKafkaIT {
             Set<String> stored = eventIds(inStartups);
             stored.addAll(eventIds(inEvents));
             assertThat(stored).isEqualTo(acceptedIds);
+
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).containsPattern("gmall_logger_records_total\\{[^}]*outcome=\"accepted\"[^}]*} [1-9]")
+                    .containsPattern("gmall_logger_records_total\\{[^}]*outcome=\"rejected\"[^}]*} [1-9]")
+                    .contains("http_server_requests_seconds");
         }
     }
 
