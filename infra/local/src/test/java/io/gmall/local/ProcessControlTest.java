@@ -16,10 +16,15 @@ class ProcessControlTest {
     @TempDir
     Path dir;
 
+    /** Starts {@code script} and returns once it printed "ready" (its signal handlers are in place by then). */
     private ProcessHandle start(String script, String marker) throws IOException, InterruptedException {
         Path log = dir.resolve("p.log");
-        Process p = ProcessControl.spawn(ProcessSpec.foreground(List.of(FakeComponent.PYTHON, "-c", script, marker), dir, marker), log, dir.resolve("p.pid"));
-        Thread.sleep(300);
+        String ready = script.replace("time.sleep(60)", "print('ready', flush=True); time.sleep(60)");
+        Process p = ProcessControl.spawn(ProcessSpec.foreground(List.of(FakeComponent.PYTHON, "-c", ready, marker), dir, marker), log, dir.resolve("p.pid"));
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!(Files.exists(log) && Files.readString(log).contains("ready")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         return p.toHandle();
     }
 
