@@ -19,12 +19,4 @@ public record ProcessSpec(List<String> command, Map<String, String> env, Path wo
     public static ProcessSpec foreground(List<String> command, Path workDir, String marker) {
         return new ProcessSpec(command, Map.of(), workDir, marker, false);
     }
-
-    public ProcessSpec withEnv(Map<String, String> extra) {
-        return new ProcessSpec(command, extra, workDir, marker, daemonizes);
-    }
-
-    public ProcessSpec daemonizing() {
-        return new ProcessSpec(command, env, workDir, marker, true);
-    }
 }

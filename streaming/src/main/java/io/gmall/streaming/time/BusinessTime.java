@@ -8,7 +8,6 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -64,9 +63,5 @@ public final class BusinessTime implements Serializable {
     private UserDefinedFunction hourFunction() {
         BusinessTime self = this;
         return udf((UDF1<Long, String>) ts -> ts == null ? null : self.hour(ts), DataTypes.StringType);
-    }
-
-    public Column dayOf(Column epochMillis) {
-        return dayFunction().apply(epochMillis);
     }
 }
