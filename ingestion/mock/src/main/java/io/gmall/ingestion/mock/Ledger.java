@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -110,7 +109,7 @@ final class Ledger {
     }
 
     String hour(long epochMillis) {
-        return String.format("%02d", Instant.ofEpochMilli(epochMillis).atZone(zone).getHour());
+        return String.format("%02d", hourOf(epochMillis));
     }
 
     /**
@@ -197,7 +196,6 @@ final class Ledger {
     }
 
     private int hourOf(long epochMillis) {
-        ZonedDateTime t = Instant.ofEpochMilli(epochMillis).atZone(zone);
-        return t.getHour();
+        return Instant.ofEpochMilli(epochMillis).atZone(zone).getHour();
     }
 }
