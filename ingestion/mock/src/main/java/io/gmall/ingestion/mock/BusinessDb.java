@@ -31,8 +31,8 @@ final class BusinessDb implements AutoCloseable {
     record Sku(long id, String name, BigDecimal price) {
     }
 
-    /** An order as committed: its id, total and its details' ids. */
-    record Placed(long orderId, BigDecimal total, List<Long> detailIds, LocalDateTime createTime) {
+    /** An order as committed: its id, total, its details' ids and its user as the order's transaction saw it. */
+    record Placed(long orderId, BigDecimal total, List<Long> detailIds, LocalDateTime createTime, User user) {
     }
 
     private static final String[] BRANDS = {"Xiaomi", "Huawei", "Apple", "Lenovo", "Haier", "Midea", "Sony", "Oppo", "Vivo", "Anta"};
@@ -91,17 +91,6 @@ final class BusinessDb implements AutoCloseable {
         }
     }
 
-    Map<Long, User> users() throws SQLException {
-        Map<Long, User> users = new HashMap<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, gender, birthday, user_level FROM user_info")) {
-            while (rs.next()) {
-                users.put(rs.getLong(1), new User(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDate.class), rs.getString(4)));
-            }
-        }
-        return users;
-    }
-
     Map<Long, Sku> skus() throws SQLException {
         Map<Long, Sku> skus = new HashMap<>();
         try (Statement s = connection.createStatement();
@@ -121,12 +110,22 @@ final class BusinessDb implements AutoCloseable {
         }
         total = total.setScale(2, RoundingMode.UNNECESSARY);
         connection.setAutoCommit(false);
-        try (PreparedStatement insertOrder = connection.prepareStatement(
+        try (PreparedStatement selectUser = connection.prepareStatement("SELECT gender, birthday, user_level FROM user_info WHERE id = ?");
+             PreparedStatement insertOrder = connection.prepareStatement(
                 "INSERT INTO order_info (consignee, consignee_tel, total_amount, order_status, user_id, payment_way, province, create_time) "
                         + "VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS);
              PreparedStatement insertDetail = connection.prepareStatement(
                      "INSERT INTO order_detail (order_id, sku_id, sku_name, order_price, sku_num, create_time) VALUES (?,?,?,?,?,?)",
                      Statement.RETURN_GENERATED_KEYS)) {
+            // Read in the order's transaction: the user as MariaDB holds them when the order is committed,
+            // after every profile update that came before it (a cache loaded at start would miss those).
+            User user = new User(order.userId(), null, null, null);
+            selectUser.setLong(1, order.userId());
+            try (ResultSet rs = selectUser.executeQuery()) {
+                if (rs.next()) {
+                    user = new User(order.userId(), rs.getString(1), rs.getObject(2, LocalDate.class), rs.getString(3));
+                }
+            }
             insertOrder.setString(1, "user_" + order.userId());
             insertOrder.setString(2, String.format("139%08d", order.userId() * 7919 % 100_000_000));
             insertOrder.setBigDecimal(3, total);
@@ -157,7 +156,7 @@ final class BusinessDb implements AutoCloseable {
                 }
             }
             connection.commit();
-            return new Placed(orderId, total, detailIds, createTime);
+            return new Placed(orderId, total, detailIds, createTime, user);
         } catch (SQLException e) {
             connection.rollback();
             throw e;

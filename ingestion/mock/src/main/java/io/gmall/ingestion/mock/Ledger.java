@@ -3,12 +3,9 @@ package io.gmall.ingestion.mock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gmall.ingestion.contract.LogFields;
 import io.gmall.ingestion.contract.LogJson;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
@@ -16,6 +13,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,21 +22,40 @@ import java.util.TreeMap;
 /**
  * The ground truth of a run: what was sent and what the collector accepted, and from the accepted
  * records and committed orders the answers every later stage must give, by business day and hour.
- * Thread-safe: senders report results concurrently.
+ * Delivery into Kafka is at-least-once, so every answer counts a record once per event_id, however
+ * often it was sent. Thread-safe: senders report results concurrently.
  */
 final class Ledger {
+
+    static final String STARTUP_TOPIC = "gmall.log.startup";
+    static final String EVENT_TOPIC = "gmall.log.event";
+    static final String DLQ_TOPIC = "gmall.log.dlq";
+
+    /**
+     * What the collector acknowledged into one topic: its records (the mock's own repeated sends
+     * included) and their distinct keys. The key is the event_id in the log topics; in the DLQ it is the
+     * refused record's text, only counted, because a refused record need not carry a valid event_id.
+     */
+    private static final class Topic {
+        long records;
+        final Set<String> keys = new HashSet<>();
+    }
 
     /** What each accepted startup tells: the device and its client time. */
     private final Map<String, Map<String, Long>> firstVisitByDay = new TreeMap<>();
     private final Map<String, Long> counts = new TreeMap<>();
-    private final Map<String, Long> acceptedByType = new TreeMap<>();
-    private final Set<String> acceptedEventIds = new HashSet<>();
+    private final Map<String, Topic> topics = new LinkedHashMap<>();
+    /** The accepted coupon claims and item clicks, once each, for the alert rule. */
+    private final List<CouponAbuseTruth.Activity> activities = new ArrayList<>();
     private final List<ObjectNode> orders = new ArrayList<>();
     private final Map<Integer, ObjectNode> orderBySeq = new HashMap<>();
     private final ZoneId zone;
 
     Ledger(ZoneId zone) {
         this.zone = zone;
+        for (String topic : List.of(STARTUP_TOPIC, EVENT_TOPIC, DLQ_TOPIC)) {
+            topics.put(topic, new Topic());
+        }
     }
 
     synchronized void count(String what, long n) {
@@ -52,21 +69,33 @@ final class Ledger {
     synchronized void accepted(Action.SendLog sent) {
         count("accepted", 1);
         JsonNode r = sent.record();
-        String type = r.get("type").asText();
-        acceptedByType.merge(type, 1L, Long::sum);
-        acceptedEventIds.add(r.get("event_id").asText());
-        if ("startup".equals(type)) {
-            long ts = r.get("ts").asLong();
-            firstVisitByDay.computeIfAbsent(day(ts), d -> new HashMap<>()).merge(r.get("mid").asText(), ts, Math::min);
+        boolean startup = LogFields.TYPE_STARTUP.equals(r.get(LogFields.TYPE).asText());
+        if (!delivered(startup ? STARTUP_TOPIC : EVENT_TOPIC, r.get(LogFields.EVENT_ID).asText())) {
+            return;
+        }
+        long ts = r.get(LogFields.TS).asLong();
+        String mid = r.get(LogFields.MID).asText();
+        if (startup) {
+            firstVisitByDay.computeIfAbsent(day(ts), d -> new HashMap<>()).merge(mid, ts, Math::min);
+        } else if (CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
+            activities.add(new CouponAbuseTruth.Activity(mid, r.path(LogFields.UID).asText(null), ts, r.get(LogFields.EVID).asText()));
         }
     }
 
     synchronized void rejected(Action.SendLog sent) {
         count("rejected", 1);
         count("rejected_" + sent.kind().name().toLowerCase(), 1);
+        delivered(DLQ_TOPIC, sent.record().toString());
     }
 
-    synchronized void orderPlaced(Action.PlaceOrder order, BusinessDb.Placed placed, BusinessDb.User user, Map<Long, BusinessDb.Sku> skus) {
+    /** Records one more record acknowledged into the topic; true when its key is new there. */
+    private boolean delivered(String topic, String key) {
+        Topic t = topics.get(topic);
+        t.records++;
+        return t.keys.add(key);
+    }
+
+    synchronized void orderPlaced(Action.PlaceOrder order, BusinessDb.Placed placed, Map<Long, BusinessDb.Sku> skus) {
         ObjectNode o = LogJson.MAPPER.createObjectNode();
         o.put("order_id", placed.orderId());
         o.put("user_id", order.userId());
@@ -76,6 +105,8 @@ final class Ledger {
         o.put("dt", day(order.at()));
         o.put("hour", hour(order.at()));
         o.put("order_status", "1001");
+        // As MariaDB held the user when the order was committed (read in the order's transaction).
+        BusinessDb.User user = placed.user();
         ObjectNode u = o.putObject("user");
         u.put("gender", user.gender());
         u.put("level", user.level());
@@ -112,28 +143,30 @@ final class Ledger {
         return String.format("%02d", hourOf(epochMillis));
     }
 
-    /**
-     * Writes the ledger and updates the first-seen registry of devices across runs (new devices are
-     * those whose first startup ever, in any run, falls on the day).
-     */
-    synchronized Path write(Path dir, ObjectNode run, List<Simulation.AbuseWindow> abuse) throws IOException {
-        Files.createDirectories(dir);
-        Path registryFile = dir.resolve("first-seen.json");
-        Map<String, Long> firstSeen = new HashMap<>();
-        if (Files.exists(registryFile)) {
-            LogJson.MAPPER.readTree(registryFile.toFile()).fields().forEachRemaining(e -> firstSeen.put(e.getKey(), e.getValue().asLong()));
-        }
-        firstVisitByDay.values().forEach(m -> m.forEach((mid, ts) -> firstSeen.merge(mid, ts, Math::min)));
+    /** This run's devices with their earliest accepted startup. */
+    synchronized Map<String, Long> firstVisits() {
+        Map<String, Long> first = new HashMap<>();
+        firstVisitByDay.values().forEach(m -> m.forEach((mid, ts) -> first.merge(mid, ts, Math::min)));
+        return first;
+    }
 
+    /**
+     * The ledger as it stands. {@code firstSeen} holds every device's first startup in any run, this one
+     * included: a device is new on the day of that startup.
+     */
+    synchronized ObjectNode toJson(ObjectNode run, List<Simulation.AbuseWindow> abuse, Map<String, Long> firstSeen) {
         ObjectNode ledger = LogJson.MAPPER.createObjectNode();
         ledger.set("run", run);
         ledger.put("zone", zone.getId());
         ObjectNode c = ledger.putObject("counts");
         counts.forEach(c::put);
         ObjectNode kafka = ledger.putObject("kafka");
-        kafka.put("gmall.log.startup", acceptedByType.getOrDefault("startup", 0L));
-        kafka.put("gmall.log.event", acceptedByType.getOrDefault("event", 0L));
-        kafka.put("gmall.log.dlq", counts.getOrDefault("rejected", 0L));
+        topics.forEach((name, t) -> {
+            ObjectNode topic = kafka.putObject(name).put("records", t.records).put("distinct", t.keys.size());
+            if (!name.equals(DLQ_TOPIC)) {
+                t.keys.stream().sorted().forEach(topic.putArray("event_ids")::add);
+            }
+        });
 
         ObjectNode days = ledger.putObject("days");
         Set<String> allDays = new java.util.TreeSet<>(firstVisitByDay.keySet());
@@ -178,21 +211,22 @@ final class Ledger {
             a.put("first_claim_ms", w.firstClaim());
             a.put("last_claim_ms", w.lastClaim());
             a.put("dt", day(w.firstClaim()));
-            a.put("all_claims_accepted", acceptedEventIds.containsAll(w.claimEventIds()));
+            a.put("all_claims_accepted", topics.get(EVENT_TOPIC).keys.containsAll(w.claimEventIds()));
+        }
+        ArrayNode alerts = ledger.putArray("alerts");
+        for (CouponAbuseTruth.Alert alert : CouponAbuseTruth.alerts(activities)) {
+            ObjectNode a = alerts.addObject();
+            a.put("mid", alert.mid());
+            a.put("window_start_ms", alert.windowStart());
+            a.put("window_end_ms", alert.windowEnd());
+            alert.uids().forEach(a.putArray("uids")::add);
+            // The day of the window's last instant: the alert is raised when the window closes, and a
+            // window ending exactly at midnight still belongs wholly to the day before.
+            a.put("dt", day(alert.windowEnd() - 1));
         }
         ArrayNode orderNode = ledger.putArray("orders");
-        orders.forEach(orderNode::add);
-
-        String runId = run.get("id").asText();
-        Path file = dir.resolve("ledger-" + runId + ".json");
-        LogJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), ledger);
-        Files.copy(file, dir.resolve("ledger-latest.json"), StandardCopyOption.REPLACE_EXISTING);
-        ObjectNode registry = LogJson.MAPPER.createObjectNode();
-        new TreeMap<>(firstSeen).forEach(registry::put);
-        Path tmp = dir.resolve("first-seen.json.tmp");
-        LogJson.MAPPER.writeValue(tmp.toFile(), registry);
-        Files.move(tmp, registryFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return file;
+        orders.forEach(o -> orderNode.add(o.deepCopy()));
+        return ledger;
     }
 
     private int hourOf(long epochMillis) {

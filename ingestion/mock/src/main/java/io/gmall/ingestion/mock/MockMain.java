@@ -135,20 +135,24 @@ public final class MockMain implements Callable<Integer> {
         Simulation simulation = new Simulation(config, runId);
         long expected = config.count() > 0 ? config.count() : (long) (config.rate() * config.duration().toMillis() / 1000.0);
         System.out.printf("mock run %s: seed %d, %s records/s, start %s, speed %s, collector %s%n", runId, runSeed, rate, config.start(), speed, collector);
-        AtomicLong done = new AtomicLong();
-        try (BusinessDb db = new BusinessDb(jdbcUrl, jdbcUser, jdbcPassword); Progress progress = new Progress(expected, !noProgress && System.console() != null, ledger)) {
-            new MockRun(config, simulation, collector, db, ledger, System.out, n -> progress.step(done.addAndGet(n))).run();
-        }
         ObjectNode run = LogJson.MAPPER.createObjectNode();
         run.put("id", runId);
         run.put("seed", runSeed);
         run.put("started_at", now.toString());
-        run.put("finished_at", Instant.now().toString());
         run.put("simulated_start", config.start().toString());
         run.put("speed", speed);
         run.put("rate", rate);
         run.put("collector", collector.toString());
-        Path file = ledger.write(root.resolve(ledgerDir), run, simulation.abuseWindows());
+        LedgerWriter writer = new LedgerWriter(ledger, root.resolve(ledgerDir), run, simulation.abuseWindows(), LedgerWriter.EVERY);
+        writer.start();
+        AtomicLong done = new AtomicLong();
+        try (BusinessDb db = new BusinessDb(jdbcUrl, jdbcUser, jdbcPassword); Progress progress = new Progress(expected, !noProgress && System.console() != null, ledger)) {
+            new MockRun(config, simulation, collector, db, ledger, System.out, n -> progress.step(done.addAndGet(n))).run();
+        } catch (Exception e) {
+            writer.finish(LedgerWriter.State.FAILED);
+            throw e;
+        }
+        Path file = writer.finish(LedgerWriter.State.FINISHED);
         long seconds = Duration.between(now, Instant.now()).toSeconds();
         System.out.printf("mock run %s done in %d s: sent %d, accepted %d, rejected %d, failed %d, resends %d, orders %d; ledger %s%n",
                 runId, seconds, ledger.counted("sent"), ledger.counted("accepted"), ledger.counted("rejected"), ledger.counted("failed"),

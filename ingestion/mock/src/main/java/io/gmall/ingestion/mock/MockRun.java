@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.gmall.ingestion.contract.LogJson;
 import java.io.PrintStream;
 import java.net.URI;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ final class MockRun {
     private final Ledger ledger;
     private final PrintStream out;
     private final LongConsumer progress;
-    private Map<Long, BusinessDb.User> users;
     private Map<Long, BusinessDb.Sku> skus;
 
     MockRun(MockConfig config, Simulation simulation, URI collector, BusinessDb db, Ledger ledger, PrintStream out, LongConsumer progress) {
@@ -46,7 +44,6 @@ final class MockRun {
 
     void run() throws Exception {
         db.ensureCatalogue(config.users(), config.seed());
-        users = db.users();
         skus = db.skus();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         // Bounds the batches waiting for a sender, so a slow collector slows the mock instead of filling memory.
@@ -79,7 +76,7 @@ final class MockRun {
                         batch = new ArrayList<>();
                     }
                 } else if (action instanceof Action.PlaceOrder order) {
-                    placeOrder(order);
+                    ledger.orderPlaced(order, db.placeOrder(order, skus), skus);
                 } else if (action instanceof Action.SettleOrder settle) {
                     Long orderId = ledger.orderId(settle.orderSeq());
                     if (orderId != null) {
@@ -100,12 +97,6 @@ final class MockRun {
                 senders.shutdownNow();
             }
         }
-    }
-
-    private void placeOrder(Action.PlaceOrder order) throws SQLException {
-        BusinessDb.Placed placed = db.placeOrder(order, skus);
-        BusinessDb.User user = users.getOrDefault(order.userId(), new BusinessDb.User(order.userId(), null, null, null));
-        ledger.orderPlaced(order, placed, user, skus);
     }
 
     private void submit(List<Action.SendLog> batch, ExecutorService senders, Semaphore inFlight) throws InterruptedException {

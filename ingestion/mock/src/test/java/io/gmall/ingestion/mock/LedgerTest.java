@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gmall.ingestion.contract.EventLog;
 import io.gmall.ingestion.contract.LogJson;
 import io.gmall.ingestion.contract.StartupLog;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +23,20 @@ class LedgerTest {
 
     private static Action.SendLog startup(String mid, String instant) {
         long ts = Instant.parse(instant).toEpochMilli();
-        ObjectNode r = LogJson.MAPPER.valueToTree(StartupLog.of(java.util.UUID.randomUUID().toString(), mid, "1", "ios", "gmall", "beijing", "appstore", "1.2.0", ts));
+        ObjectNode r = LogJson.MAPPER.valueToTree(StartupLog.of(UUID.randomUUID().toString(), mid, "1", "ios", "gmall", "beijing", "appstore", "1.2.0", ts));
+        return new Action.SendLog(ts, r, Action.Kind.NORMAL);
+    }
+
+    private static Action.SendLog event(String mid, String uid, String evid, String instant) {
+        long ts = Instant.parse(instant).toEpochMilli();
+        ObjectNode r = LogJson.MAPPER.valueToTree(EventLog.of(UUID.randomUUID().toString(), mid, uid, "ios", "gmall", "beijing", "appstore", "1.2.0",
+                ts, evid, 1, 2, 3));
         return new Action.SendLog(ts, r, Action.Kind.NORMAL);
     }
 
     private JsonNode write(Ledger ledger, String runId) throws Exception {
         ObjectNode run = LogJson.MAPPER.createObjectNode().put("id", runId);
-        return LogJson.MAPPER.readTree(ledger.write(dir, run, List.of()).toFile());
+        return LogJson.MAPPER.readTree(new LedgerWriter(ledger, dir, run, List.of(), LedgerWriter.EVERY).write(LedgerWriter.State.FINISHED).toFile());
     }
 
     @Test
@@ -46,8 +56,8 @@ class LedgerTest {
         assertThat(l.at("/days/2026-11-25/hours/00/dau").asLong()).isEqualTo(1);
         assertThat(l.at("/days/2026-11-25/hours/02/dau").asLong()).isEqualTo(1);
         assertThat(l.at("/days/2026-11-25/new_mid").asLong()).as("mid_1 was first seen the day before").isEqualTo(1);
-        assertThat(l.at("/kafka/gmall.log.startup").asLong()).isEqualTo(4);
-        assertThat(l.at("/kafka/gmall.log.dlq").asLong()).isEqualTo(1);
+        assertThat(l.at("/kafka/gmall.log.startup/distinct").asLong()).isEqualTo(4);
+        assertThat(l.at("/kafka/gmall.log.dlq/distinct").asLong()).isEqualTo(1);
     }
 
     @Test
@@ -63,5 +73,68 @@ class LedgerTest {
 
         assertThat(l.at("/days/2026-11-24/dau").asLong()).isEqualTo(2);
         assertThat(l.at("/days/2026-11-24/new_mid").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordAcceptedTwiceIsOneEventIdOfTwoRecords() throws Exception {
+        Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        Action.SendLog once = startup("mid_1", "2026-11-24T05:00:00Z");
+        Action.SendLog twice = startup("mid_2", "2026-11-24T05:00:00Z");
+        ledger.accepted(once);
+        ledger.accepted(twice);
+        ledger.accepted(new Action.SendLog(twice.at() + 5000, twice.record().deepCopy(), Action.Kind.DUPLICATE));
+
+        JsonNode topic = write(ledger, "r1").at("/kafka/gmall.log.startup");
+
+        assertThat(topic.get("records").asLong()).isEqualTo(3);
+        assertThat(topic.get("distinct").asLong()).isEqualTo(2);
+        assertThat(topic.get("event_ids")).extracting(JsonNode::asText)
+                .containsExactlyElementsOf(new TreeSet<>(List.of(once.record().get("event_id").asText(), twice.record().get("event_id").asText())));
+    }
+
+    @Test
+    void alertsComeFromAcceptedClaimsAndBelongToTheDayTheirWindowCloses() throws Exception {
+        Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        // 23:58 in Shanghai: the five windows holding the claims close at 23:59, 00:00, 00:01, 00:02 and 00:03.
+        ledger.accepted(event("mid_9", "1", "coupon", "2026-11-24T15:58:10Z"));
+        ledger.accepted(event("mid_9", "2", "coupon", "2026-11-24T15:58:20Z"));
+        ledger.accepted(event("mid_9", "3", "coupon", "2026-11-24T15:58:30Z"));
+        ledger.accepted(event("mid_8", "1", "coupon", "2026-11-24T15:58:10Z"));
+        ledger.accepted(event("mid_8", "2", "coupon", "2026-11-24T15:58:20Z"));
+        ledger.rejected(event("mid_8", "3", "coupon", "2026-11-24T15:58:30Z"));
+
+        JsonNode alerts = write(ledger, "r1").get("alerts");
+
+        assertThat(alerts).hasSize(5).allSatisfy(a -> {
+            assertThat(a.get("mid").asText()).as("a refused claim counts for nothing").isEqualTo("mid_9");
+            assertThat(a.get("uids")).extracting(JsonNode::asText).containsExactly("1", "2", "3");
+            assertThat(a.get("window_end_ms").asLong() - a.get("window_start_ms").asLong()).isEqualTo(300_000);
+        });
+        assertThat(alerts.get(0).get("window_start_ms").asLong()).isEqualTo(Instant.parse("2026-11-24T15:54:00Z").toEpochMilli());
+        assertThat(alerts).extracting(a -> a.get("dt").asText())
+                .containsExactly("2026-11-24", "2026-11-24", "2026-11-25", "2026-11-25", "2026-11-25");
+    }
+
+    @Test
+    void theIndependentRuleFindsEveryInjectedAbuse() throws Exception {
+        Simulation simulation = new Simulation(SimulationTest.config(11, 20_000, 0, 0, 0, 3), "r");
+        Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        simulation.forEachRemaining(a -> {
+            if (a instanceof Action.SendLog log) {
+                ledger.accepted(log);
+            }
+        });
+
+        JsonNode l = write(ledger, "r1");
+
+        assertThat(simulation.abuseWindows()).hasSize(3).allSatisfy(w -> {
+            List<String> uids = w.uids().stream().sorted().toList();
+            assertThat(l.get("alerts")).as("alerts on %s", w.mid())
+                    .anySatisfy(a -> {
+                        assertThat(a.get("mid").asText()).isEqualTo(w.mid());
+                        assertThat(a.get("uids")).extracting(JsonNode::asText).containsExactlyElementsOf(uids);
+                    });
+        });
+        assertThat(l.get("abuse")).allSatisfy(a -> assertThat(a.get("all_claims_accepted").asBoolean()).isTrue());
     }
 }
