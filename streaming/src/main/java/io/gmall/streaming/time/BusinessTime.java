@@ -6,8 +6,12 @@ import static org.apache.spark.sql.functions.udf;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZonedDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
@@ -44,6 +48,27 @@ public final class BusinessTime implements Serializable {
         return h < 10 ? "0" + h : Integer.toString(h);
     }
 
+    /** The 25 instants (epoch ms) that bound the hours {@code 00}–{@code 23} of a business day; the last is the next day's start. */
+    public long[] hourBounds(String day) {
+        LocalDate date = LocalDate.parse(day);
+        long[] bounds = new long[25];
+        for (int h = 0; h < 24; h++) {
+            bounds[h] = ZonedDateTime.of(date, LocalTime.of(h, 0), ZoneId.of(zone)).toInstant().toEpochMilli();
+        }
+        bounds[24] = date.plusDays(1).atStartOfDay(ZoneId.of(zone)).toInstant().toEpochMilli();
+        return bounds;
+    }
+
+    /** The business day of an epoch-ms column. */
+    public Column dayOf(Column epochMillis) {
+        return dayFunction().apply(epochMillis);
+    }
+
+    /** The business hour ({@code 00}–{@code 23}) of an epoch-ms column. */
+    public Column hourOf(Column epochMillis) {
+        return hourFunction().apply(epochMillis);
+    }
+
     /**
      * Adds {@code event_time} (timestamp, for watermarks and windows), {@code dt} and {@code hh}
      * (business-zone day and hour) computed from the epoch-ms column {@code tsColumn}.
@@ -51,8 +76,8 @@ public final class BusinessTime implements Serializable {
     public Dataset<Row> withBuckets(Dataset<Row> events, String tsColumn) {
         return events
                 .withColumn(EVENT_TIME, timestamp_millis(col(tsColumn)))
-                .withColumn(DT, dayFunction().apply(col(tsColumn)))
-                .withColumn(HOUR, hourFunction().apply(col(tsColumn)));
+                .withColumn(DT, dayOf(col(tsColumn)))
+                .withColumn(HOUR, hourOf(col(tsColumn)));
     }
 
     private UserDefinedFunction dayFunction() {

@@ -1,0 +1,40 @@
+package io.gmall.streaming;
+
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * One query of the application: a source of Kafka-shaped rows ({@code topic, partition, offset, timestamp,
+ * key, value}) turned into effects on one output, micro-batch by micro-batch, with its own checkpoint.
+ */
+public interface GmallQuery {
+
+    /** The query's name: its checkpoint directory, consumer group prefix and metrics label. */
+    String name();
+
+    /** Topics read, or null when {@link #topicPattern()} is used. */
+    java.util.List<String> topics();
+
+    default String topicPattern() {
+        return null;
+    }
+
+    /** Starts the query over {@code source}; the source is a Kafka stream in production, a MemoryStream in suites. */
+    StreamingQuery start(Dataset<Row> source) throws TimeoutException;
+
+    /** The common shape of a query that applies each micro-batch with foreachBatch. */
+    static StreamingQuery startForEachBatch(StreamingConfig config, String name, Dataset<Row> rows, String outputMode,
+                                            VoidFunction2<Dataset<Row>, Long> writer) throws TimeoutException {
+        return rows.writeStream()
+                .queryName(name)
+                .outputMode(outputMode)
+                .option("checkpointLocation", config.checkpoint(name).toString())
+                .trigger(Trigger.ProcessingTime(config.trigger.toMillis()))
+                .foreachBatch(writer)
+                .start();
+    }
+}

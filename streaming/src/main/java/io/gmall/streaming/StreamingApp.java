@@ -1,0 +1,164 @@
+package io.gmall.streaming;
+
+import io.gmall.streaming.alerts.AlertQuery;
+import io.gmall.streaming.bronze.BronzeQuery;
+import io.gmall.streaming.dau.DauQuery;
+import io.gmall.streaming.dau.DauWriter;
+import io.gmall.streaming.gmv.GmvQuery;
+import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.store.EsDocumentIndex;
+import io.gmall.streaming.store.HbaseRowStore;
+import io.gmall.streaming.store.RedisStateStore;
+import io.gmall.streaming.store.StoreRetry;
+import io.gmall.streaming.time.BusinessTime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.util.ShutdownHookManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import scala.runtime.AbstractFunction0;
+import scala.runtime.BoxedUnit;
+
+/**
+ * The gmall streaming application: one Spark Structured Streaming query per output (bronze, dau, gmv,
+ * alerts), each with its own checkpoint and consumer group. Spark's master and resources come from
+ * spark-submit (or {@code -Dspark.master} when run by the local launcher); everything else from
+ * {@link StreamingConfig}.
+ *
+ * <pre>spark-submit --class io.gmall.streaming.StreamingApp gmall-streaming.jar --config cluster.properties</pre>
+ */
+@Command(name = "gmall-streaming", mixinStandardHelpOptions = true, description = "Runs the gmall streaming queries until stopped (SIGTERM stops them between batches).")
+public final class StreamingApp implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingApp.class);
+    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
+    private static final int SHUTDOWN_PRIORITY = 100;
+
+    @Option(names = "--config", description = "a properties file overriding the defaults (keys gmall.streaming.*)")
+    Path configFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamingApp()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        StreamingConfig config;
+        try {
+            config = StreamingConfig.load(configFile, System.getenv(), System.getProperties());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        LOG.info("configuration: {}", config.describe());
+        SparkSession spark = session();
+        StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
+        BusinessTime time = new BusinessTime(config.businessZone);
+        try (RedisStateStore redis = new RedisStateStore(config.redisUrl);
+             HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
+             QueryMetrics metrics = new QueryMetrics(spark)) {
+            EsDocumentIndex es = new EsDocumentIndex(config.esUrl);
+            List<GmallQuery> queries = new ArrayList<>();
+            for (String name : config.queries) {
+                queries.add(switch (name) {
+                    case "bronze" -> new BronzeQuery(config, retry);
+                    case "dau" -> new DauQuery(config, new DauWriter(redis, hbase, time, config.stateRetention, retry, Clock.systemUTC()));
+                    case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, retry));
+                    case "alerts" -> new AlertQuery(config, es, retry);
+                    default -> throw new IllegalStateException("unknown query " + name);
+                });
+            }
+            spark.streams().addListener(metrics);
+            metrics.serve(config.metricsHost, config.metricsPort);
+            List<StreamingQuery> running = new ArrayList<>();
+            for (GmallQuery q : queries) {
+                running.add(q.start(kafka(spark, config, q)));
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            // Before Spark's own hook stops the SparkContext (priority 50), so a running batch can finish.
+            ShutdownHookManager.addShutdownHook(SHUTDOWN_PRIORITY, new AbstractFunction0<BoxedUnit>() {
+                @Override
+                public BoxedUnit apply() {
+                    stopGracefully(running, stopped);
+                    return BoxedUnit.UNIT;
+                }
+            });
+            LOG.info("running queries {}; metrics on http://{}:{}/metrics", config.queries, config.metricsHost, config.metricsPort);
+            try {
+                spark.streams().awaitAnyTermination();
+            } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
+                LOG.error("a query failed; stopping the application so that its supervisor restarts it from the checkpoint", e);
+                running.forEach(StreamingApp::stopQuietly);
+                return 1;
+            }
+            stopped.await();
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static SparkSession session() {
+        SparkSession.Builder builder = SparkSession.builder().appName("gmall-streaming")
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.streaming.stopTimeout", GRACEFUL_STOP.toMillis());
+        return builder.getOrCreate();
+    }
+
+    static Dataset<Row> kafka(SparkSession spark, StreamingConfig config, GmallQuery query) {
+        DataStreamReader reader = spark.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", config.kafkaBootstrap)
+                .option("startingOffsets", "earliest")
+                // A record deleted by retention before it was read is a loss: stop and say so instead of skipping it.
+                .option("failOnDataLoss", "true")
+                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger)
+                .option("groupIdPrefix", "gmall.streaming." + query.name());
+        if (query.topicPattern() != null) {
+            reader = reader.option("subscribePattern", query.topicPattern());
+        } else {
+            reader = reader.option("subscribe", String.join(",", query.topics()));
+        }
+        return reader.load();
+    }
+
+    /** SIGTERM: wait for each query's running batch to end (bounded), then stop it before the next one starts. */
+    private static void stopGracefully(List<StreamingQuery> running, CountDownLatch stopped) {
+        LOG.info("stopping: waiting for running batches to finish");
+        long deadline = System.nanoTime() + GRACEFUL_STOP.toNanos();
+        for (StreamingQuery q : running) {
+            while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            stopQuietly(q);
+        }
+        stopped.countDown();
+        LOG.info("stopped");
+    }
+
+    private static void stopQuietly(StreamingQuery q) {
+        try {
+            q.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping query {}: {}", q.name(), e.toString());
+        }
+    }
+}

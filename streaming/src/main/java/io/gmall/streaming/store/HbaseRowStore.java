@@ -1,0 +1,82 @@
+package io.gmall.streaming.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Delete;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.util.Bytes;
+
+/** {@link RowStore} on HBase: one shared connection, one batch of puts or deletes per call. Cells are UTF-8 text. */
+public final class HbaseRowStore implements RowStore, AutoCloseable {
+
+    private final Connection connection;
+    private final String namespace;
+
+    public HbaseRowStore(String quorum, int port, String namespace) {
+        Configuration conf = HBaseConfiguration.create();
+        conf.set("hbase.zookeeper.quorum", quorum);
+        conf.setInt("hbase.zookeeper.property.clientPort", port);
+        // Fail a batch's write within seconds when HBase is away, so the retry loop (not the client) decides.
+        conf.setInt("hbase.client.retries.number", 3);
+        conf.setInt("hbase.client.operation.timeout", 20_000);
+        conf.setInt("hbase.rpc.timeout", 10_000);
+        try {
+            this.connection = ConnectionFactory.createConnection(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to HBase through ZooKeeper " + quorum + ":" + port, e);
+        }
+        this.namespace = namespace;
+    }
+
+    private Table table(String name) throws IOException {
+        return connection.getTable(TableName.valueOf(namespace, name));
+    }
+
+    @Override
+    public void put(String table, String family, Map<String, Map<String, String>> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        byte[] f = Bytes.toBytes(family);
+        List<Put> puts = new ArrayList<>(rows.size());
+        rows.forEach((row, cells) -> {
+            Put put = new Put(Bytes.toBytes(row));
+            cells.forEach((q, v) -> put.addColumn(f, Bytes.toBytes(q), Bytes.toBytes(v)));
+            puts.add(put);
+        });
+        try (Table t = table(table)) {
+            t.put(puts);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HBase put into " + namespace + ":" + table, e);
+        }
+    }
+
+    @Override
+    public void delete(String table, Collection<String> rowKeys) {
+        if (rowKeys.isEmpty()) {
+            return;
+        }
+        List<Delete> deletes = new ArrayList<>();
+        rowKeys.forEach(k -> deletes.add(new Delete(Bytes.toBytes(k))));
+        try (Table t = table(table)) {
+            t.delete(deletes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("HBase delete from " + namespace + ":" + table, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,121 @@
+package io.gmall.streaming.store
+
+import java.util
+import scala.collection.JavaConverters._
+import scala.collection.mutable
+
+import org.apache.spark.sql.{Dataset, Row}
+
+/** A faithful in-memory model of the Redis commands behind [[StateStore]]; for suites without servers. */
+class InMemoryStateStore extends StateStore {
+  val sorted = mutable.Map.empty[String, mutable.Map[String, Long]]
+  val hashes = mutable.Map.empty[String, mutable.Map[String, String]]
+  val sets = mutable.Map.empty[String, mutable.Set[String]]
+  val texts = mutable.Map.empty[String, String]
+
+  private def z(key: String) = sorted.getOrElseUpdate(key, mutable.Map.empty)
+
+  override def addLowest(key: String, scores: util.Map[String, java.lang.Long]): Unit =
+    scores.asScala.foreach { case (m, s) => z(key).get(m) match {
+      case Some(old) if old <= s => ()
+      case _ => z(key)(m) = s
+    } }
+
+  override def addIfAbsent(key: String, scores: util.Map[String, java.lang.Long]): Unit =
+    scores.asScala.foreach { case (m, s) => if (!z(key).contains(m)) z(key)(m) = s }
+
+  override def addScored(key: String, scores: util.Map[String, java.lang.Long]): Unit =
+    scores.asScala.foreach { case (m, s) => z(key)(m) = s }
+
+  override def scores(key: String, members: util.List[String]): util.List[java.lang.Long] =
+    members.asScala.map(m => sorted.get(key).flatMap(_.get(m)).map(Long.box).orNull).asJava
+
+  override def countRanges(key: String, bounds: Array[Long]): Array[Long] =
+    (0 until bounds.length - 1).map(i => sorted.get(key).map(_.values.count(s => s >= bounds(i) && s < bounds(i + 1)).toLong).getOrElse(0L)).toArray
+
+  override def latestAtOrBefore(key: String, maxScore: Long): String = sorted.get(key) match {
+    case None => null
+    case Some(m) if m.isEmpty => null
+    case Some(m) =>
+      val ordered = m.toSeq.sortBy { case (member, score) => (score, member) }
+      ordered.filter(_._2 <= maxScore).lastOption.orElse(ordered.headOption).map(_._1).orNull
+  }
+
+  override def hashPut(key: String, fields: util.Map[String, String]): Unit =
+    if (!fields.isEmpty) hashes.getOrElseUpdate(key, mutable.Map.empty) ++= fields.asScala
+
+  override def hashDelete(key: String, fields: util.Collection[String]): Unit =
+    hashes.get(key).foreach { h => h --= fields.asScala; if (h.isEmpty) hashes.remove(key) }
+
+  override def hashGetAll(key: String): util.Map[String, String] =
+    new util.HashMap[String, String](hashes.getOrElse(key, mutable.Map.empty[String, String]).asJava)
+
+  override def setAdd(key: String, members: util.Collection[String]): Unit =
+    if (!members.isEmpty) sets.getOrElseUpdate(key, mutable.Set.empty) ++= members.asScala
+
+  override def setMembers(key: String): util.List[String] =
+    new util.ArrayList[String](sets.getOrElse(key, mutable.Set.empty[String]).toSeq.sorted.asJava)
+
+  override def setRemove(key: String, members: util.Collection[String]): Unit =
+    sets.get(key).foreach(_ --= members.asScala)
+
+  override def popScoredBelow(key: String, maxExclusive: Long): util.List[String] = {
+    val due = sorted.get(key).map(_.filter(_._2 < maxExclusive).keys.toSeq.sorted).getOrElse(Seq.empty)
+    sorted.get(key).foreach(_ --= due)
+    due.asJava
+  }
+
+  override def sortedRemove(key: String, members: util.Collection[String]): Unit =
+    sorted.get(key).foreach(_ --= members.asScala)
+
+  override def expire(keys: util.Collection[String], seconds: Long): Unit = ()
+
+  override def exists(key: String): Boolean =
+    sorted.contains(key) || hashes.contains(key) || sets.contains(key) || texts.contains(key)
+
+  override def setText(key: String, value: String): Unit = texts(key) = value
+
+  override def getText(key: String): String = texts.get(key).orNull
+
+  override def delete(keys: util.Collection[String]): Unit = keys.asScala.foreach { k =>
+    sorted.remove(k); hashes.remove(k); sets.remove(k); texts.remove(k)
+  }
+}
+
+/** HBase rows in memory: table -> row key -> column -> value. */
+class InMemoryRowStore extends RowStore {
+  val tables = mutable.Map.empty[String, mutable.Map[String, mutable.Map[String, String]]]
+  var puts = 0
+
+  override def put(table: String, family: String, rows: util.Map[String, util.Map[String, String]]): Unit = {
+    rows.asScala.foreach { case (row, cells) =>
+      tables.getOrElseUpdate(table, mutable.Map.empty).getOrElseUpdate(row, mutable.Map.empty) ++= cells.asScala
+      puts += 1
+    }
+  }
+
+  override def delete(table: String, rowKeys: util.Collection[String]): Unit =
+    tables.get(table).foreach(_ --= rowKeys.asScala)
+
+  def row(table: String, key: String): Map[String, String] =
+    tables.get(table).flatMap(_.get(key)).map(_.toMap).getOrElse(Map.empty)
+
+  def snapshot: Map[String, Map[String, Map[String, String]]] =
+    tables.map { case (t, rows) => t -> rows.map { case (k, c) => k -> c.toMap }.toMap }.toMap
+}
+
+/** Documents in memory, indexed by id: a second write of an id replaces the first, as in Elasticsearch. */
+class InMemoryDocumentIndex extends DocumentIndex {
+  val indices = mutable.Map.empty[String, mutable.Map[String, Row]]
+  var writes = 0
+
+  override def index(index: String, documents: Dataset[Row], idColumn: String): Unit = {
+    val docs = indices.getOrElseUpdate(index, mutable.Map.empty)
+    documents.collect().foreach { r => docs(r.getAs[String](idColumn)) = r; writes += 1 }
+  }
+
+  override def delete(index: String, ids: util.Collection[String]): Unit =
+    indices.get(index).foreach(_ --= ids.asScala)
+
+  def docs(index: String): Map[String, Row] = indices.get(index).map(_.toMap).getOrElse(Map.empty)
+}
