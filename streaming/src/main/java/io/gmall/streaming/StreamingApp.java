@@ -6,6 +6,9 @@ import io.gmall.streaming.dau.DauQuery;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvQuery;
 import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.sale.SaleJoiner;
+import io.gmall.streaming.sale.SaleQuery;
+import io.gmall.streaming.sale.UserBootstrap;
 import io.gmall.streaming.store.EsDocumentIndex;
 import io.gmall.streaming.store.HbaseRowStore;
 import io.gmall.streaming.store.RedisStateStore;
@@ -34,7 +37,7 @@ import scala.runtime.BoxedUnit;
 
 /**
  * The gmall streaming application: one Spark Structured Streaming query per output (bronze, dau, gmv,
- * alerts), each with its own checkpoint and consumer group. Spark's master and resources come from
+ * alerts, sale), each with its own checkpoint and consumer group. Spark's master and resources come from
  * spark-submit (or {@code -Dspark.master} when run by the local launcher); everything else from
  * {@link StreamingConfig}.
  *
@@ -78,6 +81,9 @@ public final class StreamingApp implements Callable<Integer> {
                     case "dau" -> new DauQuery(config, new DauWriter(redis, hbase, time, config.stateRetention, retry, Clock.systemUTC()));
                     case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, retry));
                     case "alerts" -> new AlertQuery(config, es, retry);
+                    case "sale" -> new SaleQuery(config, new SaleJoiner(redis, config.businessZone, config.sourceZone, config.joinTtl, retry,
+                            Clock.systemUTC()), redis, es, retry,
+                            () -> UserBootstrap.read(config.mariadbUrl, config.mariadbUser, config.mariadbPassword));
                     default -> throw new IllegalStateException("unknown query " + name);
                 });
             }

@@ -33,7 +33,7 @@ public final class StreamingConfig implements Serializable {
 
     public static final String DEFAULTS = "gmall-streaming.properties";
     public static final String PREFIX = "gmall.streaming.";
-    public static final Set<String> QUERIES = Set.of("bronze", "dau", "gmv", "alerts");
+    public static final Set<String> QUERIES = Set.of("bronze", "dau", "gmv", "alerts", "sale");
 
     /** Shared variables of the stack (./gmall env) and the keys they set. */
     private static final Map<String, String> SHARED_ENV = Map.of(

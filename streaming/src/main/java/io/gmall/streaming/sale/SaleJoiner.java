@@ -1,0 +1,209 @@
+package io.gmall.streaming.sale;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gmall.streaming.CdcRows;
+import io.gmall.streaming.store.StateStore;
+import io.gmall.streaming.store.StoreRetry;
+import io.gmall.streaming.time.BusinessTime;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Joins order changes with order-detail changes across micro-batches, with Redis as the buffer for
+ * whichever side comes first, and enriches each pair with the user as of the order's creation.
+ *
+ * <p>Redis, every write absolute: {@code gmall:sale:order:<id>} the order's latest row (JSON),
+ * {@code gmall:sale:details:<order id>} a hash of detail id to its latest row, both expiring after the join
+ * TTL; {@code gmall:sale:user:<id>} a sorted set of the user's versions scored by the time they took effect
+ * ({@code operate_time}, else {@code create_time}), so an order finds the version at its own time however
+ * late it is joined; {@code gmall:sale:waiting} the orders still missing a side, scored by when they started
+ * waiting, so those past the TTL are counted as left to the nightly backfill.
+ */
+public final class SaleJoiner {
+
+    public static final String WAITING = "gmall:sale:waiting";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOMBSTONE = "{\"deleted\":true}";
+
+    /** What one micro-batch did. */
+    public record Result(List<SaleRow> joined, List<String> deletedDetailIds, long expiredUnjoined) {
+    }
+
+    private final StateStore state;
+    private final BusinessTime time;
+    private final ZoneId businessZone;
+    private final ZoneId sourceZone;
+    private final Duration ttl;
+    private final StoreRetry retry;
+    private final Clock clock;
+    private long expiredUnjoined;
+
+    public SaleJoiner(StateStore state, ZoneId businessZone, ZoneId sourceZone, Duration ttl, StoreRetry retry, Clock clock) {
+        this.state = state;
+        this.time = new BusinessTime(businessZone);
+        this.businessZone = businessZone;
+        this.sourceZone = sourceZone;
+        this.ttl = ttl;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    public static String orderKey(String orderId) {
+        return "gmall:sale:order:" + orderId;
+    }
+
+    public static String detailsKey(String orderId) {
+        return "gmall:sale:details:" + orderId;
+    }
+
+    public static String userKey(String userId) {
+        return "gmall:sale:user:" + userId;
+    }
+
+    /** Orders and details that waited longer than the TTL, since start. */
+    public long expiredUnjoined() {
+        return expiredUnjoined;
+    }
+
+    /** A user version as stored: the same JSON for the same version, whether it came from CDC or the bootstrap. */
+    public static Map.Entry<String, Long> userVersion(Map<String, Object> user, ZoneId sourceZone) {
+        String at = (String) (user.get("operate_time") != null ? user.get("operate_time") : user.get("create_time"));
+        long version = at == null ? 0 : CdcRows.epochMillis(at, sourceZone);
+        ObjectNode v = JSON.createObjectNode();
+        v.put("v", version);
+        v.put("gender", (String) user.get("gender"));
+        v.put("birthday", (String) user.get("birthday"));
+        v.put("level", user.get("user_level") == null ? null : user.get("user_level").toString());
+        return Map.entry(v.toString(), version);
+    }
+
+    /** Records user versions (inserts and updates; a deleted user keeps its history for the orders it placed). */
+    public void applyUsers(List<Map<String, Object>> users) {
+        if (users.isEmpty()) {
+            return;
+        }
+        retry.run("Redis", "recording user versions", () -> {
+            for (Map<String, Object> u : users) {
+                Map.Entry<String, Long> v = userVersion(u, sourceZone);
+                state.addScored(userKey(String.valueOf(u.get("id"))), Map.of(v.getKey(), v.getValue()));
+            }
+        });
+    }
+
+    /**
+     * Applies the batch's order and detail changes (each list in binlog order per key) and returns the rows of
+     * every order the batch touched that now has both sides, plus the details removed.
+     */
+    public Result apply(List<Change> orders, List<Change> details) {
+        Set<String> touched = new LinkedHashSet<>();
+        long now = clock.millis();
+        retry.run("Redis", "buffering orders and details", () -> {
+            for (Change c : orders) {
+                String id = c.id();
+                touched.add(id);
+                if (c.after() == null) {
+                    // A tombstone, and the details kept until the TTL, so a replay of this batch finds the same documents to delete.
+                    state.setText(orderKey(id), TOMBSTONE);
+                } else {
+                    state.setText(orderKey(id), json(c.after()));
+                }
+            }
+            for (Change c : details) {
+                Map<String, Object> row = c.after() != null ? c.after() : c.before();
+                String orderId = String.valueOf(row.get("order_id"));
+                touched.add(orderId);
+                if (c.after() == null) {
+                    state.hashDelete(detailsKey(orderId), List.of(c.id()));
+                } else {
+                    state.hashPut(detailsKey(orderId), Map.of(c.id(), json(c.after())));
+                }
+            }
+            List<String> keys = new ArrayList<>();
+            touched.forEach(id -> {
+                keys.add(orderKey(id));
+                keys.add(detailsKey(id));
+            });
+            state.expire(keys, ttl.toSeconds());
+        });
+        List<SaleRow> joined = new ArrayList<>();
+        List<String> ofDeletedOrders = new ArrayList<>();
+        retry.run("Redis", "joining orders with details and users", () -> {
+            joined.clear();
+            ofDeletedOrders.clear();
+            List<String> complete = new ArrayList<>();
+            Map<String, Long> waiting = new LinkedHashMap<>();
+            for (String orderId : touched) {
+                String order = state.getText(orderKey(orderId));
+                Map<String, String> lines = state.hashGetAll(detailsKey(orderId));
+                if (TOMBSTONE.equals(order)) {
+                    ofDeletedOrders.addAll(lines.keySet());
+                    complete.add(orderId);
+                } else if (order == null && lines.isEmpty()) {
+                    complete.add(orderId);
+                } else if (order == null || lines.isEmpty()) {
+                    waiting.put(orderId, now);
+                } else {
+                    complete.add(orderId);
+                    joined.addAll(rows(JSON.readTree(order), lines.values()));
+                }
+            }
+            state.sortedRemove(WAITING, complete);
+            state.addIfAbsent(WAITING, waiting);
+        });
+        long expired = retry.call("Redis", "expiring unjoined orders", () -> state.popScoredBelow(WAITING, now - ttl.toMillis()).size());
+        expiredUnjoined += expired;
+        List<String> deleted = new ArrayList<>(ofDeletedOrders);
+        details.stream().filter(c -> c.after() == null).map(Change::id).forEach(deleted::add);
+        return new Result(joined, deleted, expired);
+    }
+
+    private List<SaleRow> rows(JsonNode order, java.util.Collection<String> lines) throws JsonProcessingException {
+        String orderId = order.path("id").asText();
+        String userId = order.path("user_id").asText();
+        long created = CdcRows.epochMillis(order.path("create_time").asText(), sourceZone);
+        LocalDate orderDay = LocalDate.parse(time.day(created));
+        String user = state.latestAtOrBefore(userKey(userId), created);
+        JsonNode u = user == null ? JSON.createObjectNode() : JSON.readTree(user);
+        Integer age = u.path("birthday").isTextual()
+                ? Period.between(LocalDate.parse(u.path("birthday").asText()), orderDay).getYears() : null;
+        String createTime = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.ofEpochMilli(created).atZone(businessZone));
+        List<SaleRow> out = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode d = JSON.readTree(line);
+            out.add(new SaleRow(d.path("id").asText(), orderId, text(order, "order_status"), createTime, userId, text(u, "gender"), age,
+                    text(u, "level"), d.path("sku_id").asText(), text(d, "sku_name"), new BigDecimal(d.path("order_price").asText()),
+                    d.path("sku_num").asInt(), text(order, "province"), orderDay.toString()));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String json(Map<String, Object> row) throws JsonProcessingException {
+        Map<String, Object> plain = new LinkedHashMap<>();
+        row.forEach((k, v) -> plain.put(k, v instanceof BigDecimal d ? d.toPlainString() : v));
+        return JSON.writeValueAsString(plain);
+    }
+
+    /** One row change: its key and its after image (null for a delete). */
+    public record Change(String id, Map<String, Object> before, Map<String, Object> after) {
+    }
+}
