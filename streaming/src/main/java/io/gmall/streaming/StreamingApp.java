@@ -70,7 +70,7 @@ public final class StreamingApp implements Callable<Integer> {
         SparkSession spark = session();
         StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
         BusinessTime time = new BusinessTime(config.businessZone);
-        try (RedisStateStore redis = new RedisStateStore(config.redisUrl);
+        try (RedisStateStore redis = new RedisStateStore(config.redisUrl, "");
              HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
              QueryMetrics metrics = new QueryMetrics(spark)) {
             EsDocumentIndex es = new EsDocumentIndex(config.esUrl);

@@ -12,19 +12,24 @@ import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.params.ZRangeParams;
 import redis.clients.jedis.resps.Tuple;
 
-/** {@link StateStore} on Redis: one pooled client, one pipeline per call. */
+/**
+ * {@link StateStore} on Redis: one pooled client, one pipeline per call. Every key is given under a prefix
+ * (empty in production), so a test can share the stack's Redis without touching the stream's state.
+ */
 public final class RedisStateStore implements StateStore, AutoCloseable {
 
     private final JedisPooled redis;
+    private final String prefix;
 
-    public RedisStateStore(URI url) {
+    public RedisStateStore(URI url, String prefix) {
         this.redis = new JedisPooled(url);
+        this.prefix = prefix;
     }
 
     @Override
     public void addLowest(String key, Map<String, Long> scores) {
         try (AbstractPipeline p = redis.pipelined()) {
-            scores.forEach((member, score) -> p.zadd(key, score, member, ZAddParams.zAddParams().lt()));
+            scores.forEach((member, score) -> p.zadd(k(key), score, member, ZAddParams.zAddParams().lt()));
             p.sync();
         }
     }
@@ -32,7 +37,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public void addIfAbsent(String key, Map<String, Long> scores) {
         try (AbstractPipeline p = redis.pipelined()) {
-            scores.forEach((member, score) -> p.zadd(key, score, member, ZAddParams.zAddParams().nx()));
+            scores.forEach((member, score) -> p.zadd(k(key), score, member, ZAddParams.zAddParams().nx()));
             p.sync();
         }
     }
@@ -44,7 +49,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         }
         Map<String, Double> d = new java.util.HashMap<>();
         scores.forEach((m, s) -> d.put(m, s.doubleValue()));
-        redis.zadd(key, d);
+        redis.zadd(k(key), d);
     }
 
     @Override
@@ -53,7 +58,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         if (members.isEmpty()) {
             return out;
         }
-        for (Double d : redis.zmscore(key, members.toArray(String[]::new))) {
+        for (Double d : redis.zmscore(k(key), members.toArray(String[]::new))) {
             out.add(d == null ? null : d.longValue());
         }
         return out;
@@ -64,7 +69,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
         List<Response<Long>> responses = new ArrayList<>();
         try (AbstractPipeline p = redis.pipelined()) {
             for (int i = 0; i + 1 < bounds.length; i++) {
-                responses.add(p.zcount(key, Long.toString(bounds[i]), "(" + bounds[i + 1]));
+                responses.add(p.zcount(k(key), Long.toString(bounds[i]), "(" + bounds[i + 1]));
             }
             p.sync();
         }
@@ -73,55 +78,55 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     @Override
     public String latestAtOrBefore(String key, long maxScore) {
-        List<String> latest = redis.zrevrangeByScore(key, Long.toString(maxScore), "-inf", 0, 1);
+        List<String> latest = redis.zrevrangeByScore(k(key), Long.toString(maxScore), "-inf", 0, 1);
         if (!latest.isEmpty()) {
             return latest.get(0);
         }
-        List<Tuple> first = redis.zrangeWithScores(key, ZRangeParams.zrangeParams(0, 0));
+        List<Tuple> first = redis.zrangeWithScores(k(key), ZRangeParams.zrangeParams(0, 0));
         return first.isEmpty() ? null : first.get(0).getElement();
     }
 
     @Override
     public void hashPut(String key, Map<String, String> fields) {
         if (!fields.isEmpty()) {
-            redis.hset(key, fields);
+            redis.hset(k(key), fields);
         }
     }
 
     @Override
     public void hashDelete(String key, Collection<String> fields) {
         if (!fields.isEmpty()) {
-            redis.hdel(key, fields.toArray(String[]::new));
+            redis.hdel(k(key), fields.toArray(String[]::new));
         }
     }
 
     @Override
     public Map<String, String> hashGetAll(String key) {
-        return redis.hgetAll(key);
+        return redis.hgetAll(k(key));
     }
 
     @Override
     public void setAdd(String key, Collection<String> members) {
         if (!members.isEmpty()) {
-            redis.sadd(key, members.toArray(String[]::new));
+            redis.sadd(k(key), members.toArray(String[]::new));
         }
     }
 
     @Override
     public List<String> setMembers(String key) {
-        return new ArrayList<>(redis.smembers(key));
+        return new ArrayList<>(redis.smembers(k(key)));
     }
 
     @Override
     public void setRemove(String key, Collection<String> members) {
         if (!members.isEmpty()) {
-            redis.srem(key, members.toArray(String[]::new));
+            redis.srem(k(key), members.toArray(String[]::new));
         }
     }
 
     @Override
     public List<String> popScoredBelow(String key, long maxExclusive) {
-        List<String> due = redis.zrangeByScore(key, "-inf", "(" + maxExclusive);
+        List<String> due = redis.zrangeByScore(k(key), "-inf", "(" + maxExclusive);
         sortedRemove(key, due);
         return due;
     }
@@ -129,38 +134,42 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public void sortedRemove(String key, Collection<String> members) {
         if (!members.isEmpty()) {
-            redis.zrem(key, members.toArray(String[]::new));
+            redis.zrem(k(key), members.toArray(String[]::new));
         }
     }
 
     @Override
     public void expire(Collection<String> keys, long seconds) {
         try (AbstractPipeline p = redis.pipelined()) {
-            keys.forEach(k -> p.expire(k, seconds));
+            keys.forEach(key -> p.expire(k(key), seconds));
             p.sync();
         }
     }
 
     @Override
     public boolean exists(String key) {
-        return redis.exists(key);
+        return redis.exists(k(key));
     }
 
     @Override
     public void setText(String key, String value) {
-        redis.set(key, value);
+        redis.set(k(key), value);
     }
 
     @Override
     public String getText(String key) {
-        return redis.get(key);
+        return redis.get(k(key));
     }
 
     @Override
     public void delete(Collection<String> keys) {
         if (!keys.isEmpty()) {
-            redis.del(keys.toArray(String[]::new));
+            redis.del(keys.stream().map(this::k).toArray(String[]::new));
         }
+    }
+
+    private String k(String key) {
+        return prefix + key;
     }
 
     @Override

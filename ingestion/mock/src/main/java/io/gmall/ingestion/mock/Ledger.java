@@ -47,6 +47,9 @@ final class Ledger {
     private final Map<String, Topic> topics = new LinkedHashMap<>();
     /** The accepted coupon claims and item clicks, once each, for the alert rule. */
     private final List<CouponAbuseTruth.Activity> activities = new ArrayList<>();
+    /** Coupon claims and clicks sent with an old time: a stream drops them behind its watermark, so alerts of their windows are excused. */
+    private final List<Map.Entry<String, Long>> lateActivities = new ArrayList<>();
+    private long maxEventTs = Long.MIN_VALUE;
     private final List<ObjectNode> orders = new ArrayList<>();
     private final Map<Integer, ObjectNode> orderBySeq = new HashMap<>();
     private final ZoneId zone;
@@ -75,6 +78,10 @@ final class Ledger {
         }
         long ts = r.get(LogFields.TS).asLong();
         String mid = r.get(LogFields.MID).asText();
+        maxEventTs = Math.max(maxEventTs, ts);
+        if (sent.kind() == Action.Kind.LATE && !startup && CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
+            lateActivities.add(Map.entry(mid, ts));
+        }
         if (startup) {
             firstVisitByDay.computeIfAbsent(day(ts), d -> new HashMap<>()).merge(mid, ts, Math::min);
         } else if (CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
@@ -223,6 +230,17 @@ final class Ledger {
             // The day of the window's last instant: the alert is raised when the window closes, and a
             // window ending exactly at midnight still belongs wholly to the day before.
             a.put("dt", day(alert.windowEnd() - 1));
+        }
+        // Per day, each device's first startup: runs on one stack are judged together by the union of these.
+        ObjectNode firstVisits = ledger.putObject("first_visits");
+        firstVisitByDay.forEach((d, visits) -> {
+            ObjectNode day = firstVisits.putObject(d);
+            new TreeMap<>(visits).forEach(day::put);
+        });
+        ArrayNode late = ledger.putArray("late_activities");
+        lateActivities.forEach(e -> late.addObject().put("mid", e.getKey()).put("ts", e.getValue()));
+        if (maxEventTs != Long.MIN_VALUE) {
+            ledger.put("max_event_ts", maxEventTs);
         }
         ArrayNode orderNode = ledger.putArray("orders");
         orders.forEach(o -> orderNode.add(o.deepCopy()));

@@ -137,4 +137,22 @@ class LedgerTest {
         });
         assertThat(l.get("abuse")).allSatisfy(a -> assertThat(a.get("all_claims_accepted").asBoolean()).isTrue());
     }
+
+    @Test
+    void firstVisitsLateActivitiesAndTheLatestEventTimeAreKeptForJudgingRunsTogether() throws Exception {
+        Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        ledger.accepted(startup("mid_1", "2026-11-24T17:30:00Z"));
+        ledger.accepted(startup("mid_1", "2026-11-24T16:10:00Z"));
+        Action.SendLog late = event("mid_2", "5", "coupon", "2026-11-24T15:00:00Z");
+        ledger.accepted(new Action.SendLog(late.at() + 600_000, late.record(), Action.Kind.LATE));
+        ledger.accepted(event("mid_2", "6", "addCart", "2026-11-24T18:00:00Z"));
+
+        JsonNode l = write(ledger, "r3");
+
+        assertThat(l.at("/first_visits/2026-11-25/mid_1").asLong()).isEqualTo(Instant.parse("2026-11-24T16:10:00Z").toEpochMilli());
+        assertThat(l.at("/late_activities/0/mid").asText()).isEqualTo("mid_2");
+        assertThat(l.at("/late_activities/0/ts").asLong()).isEqualTo(Instant.parse("2026-11-24T15:00:00Z").toEpochMilli());
+        assertThat(l.at("/late_activities").size()).as("only late claims and clicks matter to the alert rule").isEqualTo(1);
+        assertThat(l.at("/max_event_ts").asLong()).isEqualTo(Instant.parse("2026-11-24T18:00:00Z").toEpochMilli());
+    }
 }
