@@ -91,8 +91,11 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
 
     @Override
     public void onQueryIdle(QueryIdleEvent event) {
-        last.computeIfPresent(activeName(event.id()), (name, s) ->
-                new Snapshot(s.batchId(), Instant.parse(event.timestamp()), 0, 0, s.batchMillis(), s.stateRows(), 0));
+        // An idle query is alive and caught up: its progress is as recent as the idle event, also before its first batch.
+        Instant at = Instant.parse(event.timestamp());
+        last.compute(activeName(event.id()), (name, s) -> s == null
+                ? new Snapshot(-1, at, 0, 0, 0, 0, 0)
+                : new Snapshot(s.batchId(), at, 0, 0, s.batchMillis(), s.stateRows(), 0));
     }
 
     @Override

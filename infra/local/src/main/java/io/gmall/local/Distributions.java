@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
@@ -63,9 +64,7 @@ public final class Distributions {
      * running JVM. Returns the copied jar.
      */
     public static Path installBuilt(String name, Path builtJar, Context ctx) throws IOException {
-        if (!Files.exists(builtJar)) {
-            throw new IOException(name + " is not built (" + builtJar + "); ./gmall builds it before up");
-        }
+        requireBuilt(name, builtJar);
         Path dir = ctx.layout().distDir(name);
         deleteTree(dir);
         Files.createDirectories(dir);
@@ -81,6 +80,61 @@ public final class Distributions {
             }
         }
         return jar;
+    }
+
+    /**
+     * A runnable built by this project that runs beside a folder of jars it does not carry (the streaming
+     * application and Spark's own jars), copied into {@code var/dist/<name>} and {@code var/dist/<name>/<folder>}.
+     * The jar is copied every time; the folder, large and rarely changed, only when its listing (names,
+     * sizes, modification times) differs from the one recorded with the copy. Returns the copied jar.
+     */
+    public static Path installBuilt(String name, Path builtJar, Path builtJars, Context ctx) throws IOException {
+        requireBuilt(name, builtJar);
+        requireBuilt(name, builtJars);
+        Path dir = ctx.layout().distDir(name);
+        Path jars = dir.resolve(builtJars.getFileName());
+        // Written after the copy, so a half-copied folder never counts as current.
+        Path listed = dir.resolve("." + builtJars.getFileName() + COMPLETE);
+        String listing = listing(builtJars);
+        boolean current = Files.isDirectory(jars) && Files.isRegularFile(listed) && Files.readString(listed).equals(listing);
+        Files.createDirectories(dir);
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                if (!current || !(child.equals(jars) || child.equals(listed))) {
+                    deleteTree(child);
+                }
+            }
+        }
+        if (!current) {
+            Files.createDirectories(jars);
+            try (Stream<Path> files = Files.list(builtJars)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, jars.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            Files.writeString(listed, listing);
+        }
+        Path jar = dir.resolve(builtJar.getFileName());
+        Files.copy(builtJar, jar);
+        return jar;
+    }
+
+    private static void requireBuilt(String name, Path built) throws IOException {
+        if (!Files.exists(built)) {
+            throw new IOException(name + " is not built (" + built + "); ./gmall builds it before up");
+        }
+    }
+
+    /** One line per file of {@code dir}: name, size, modification time; sorted by name. */
+    private static String listing(Path dir) throws IOException {
+        StringBuilder b = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                b.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     private static void copyDependencies(String name, Path into, Context ctx) throws IOException {

@@ -8,6 +8,7 @@ import io.gmall.local.component.LogServer;
 import io.gmall.local.component.MariaDb;
 import io.gmall.local.component.Nginx;
 import io.gmall.local.component.Redis;
+import io.gmall.local.component.SparkStreaming;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -28,17 +29,19 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "gmall", mixinStandardHelpOptions = true,
         description = "Runs gmall's single-node stack on loopback.",
-        subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class})
+        subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class, Launcher.SparkJob.class})
 public final class Launcher {
 
-    /** The stack in dependency order; later issues add streaming and serving. */
+    /** The stack in dependency order; a later issue adds serving. */
     public static List<Component> components() {
         return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
-                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx());
+                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming());
     }
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new Launcher());
+        // Everything after the job's class is the job's own, options included.
+        cli.getSubcommands().get("spark-job").setStopAtPositional(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("gmall: " + Stack.reason(e));
             return 2;
@@ -125,7 +128,7 @@ public final class Launcher {
         }
     }
 
-    @Command(name = "clean", description = "Stops everything and removes the stack's state under var/ (data, logs, pids, configs); fetched distributions stay cached in var/dist.")
+    @Command(name = "clean", description = "Stops everything and removes the stack's state under var/ (data, lake, mock ledgers, logs, pids, configs); fetched distributions stay cached in var/dist.")
     static final class Clean implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
@@ -133,11 +136,33 @@ public final class Launcher {
             Stack stack = stack();
             boolean ok = stack.down(List.of());
             Layout layout = layout();
-            for (String dir : List.of("data", "log", "run", "conf", "tmp")) {
+            // The lake goes with Kafka's data (checkpoints ahead of emptied topics would stop every query), and the
+            // mock's ledgers with both: ./gmall check judges the stores by the ledgers of the runs since the last clean.
+            for (String dir : List.of("data", "lake", "mock", "log", "run", "conf", "tmp")) {
                 Distributions.deleteTree(layout.var().resolve(dir));
             }
-            System.out.println("removed var/{data,log,run,conf,tmp}");
+            System.out.println("removed var/{data,lake,mock,log,run,conf,tmp}");
             return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "spark-job", description = "Runs a class of the streaming jar as a local Spark job against the stack (./gmall check, ./gmall bench stream).")
+    static final class SparkJob implements Callable<Integer> {
+        @Parameters(index = "0", description = "the main class")
+        String mainClass;
+        @Parameters(index = "1..*", description = "its arguments")
+        List<String> args = new java.util.ArrayList<>();
+        @Option(names = "--heap", defaultValue = "1g", description = "the job's heap (default ${DEFAULT-VALUE})")
+        String heap;
+
+        @Override
+        public Integer call() throws Exception {
+            Layout layout = layout();
+            LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
+            Context ctx = new Context(layout, config, System.out, Context.runningAsRoot());
+            ProcessBuilder pb = new ProcessBuilder(SparkJvm.jobCommand(ctx, heap, mainClass, args)).inheritIO().directory(layout.root().toFile());
+            pb.environment().putAll(SparkJvm.env(ctx));
+            return pb.start().waitFor();
         }
     }
 

@@ -76,6 +76,21 @@ public final class HbaseRowStore implements RowStore, AutoCloseable {
     }
 
     @Override
+    public Map<String, String> get(String table, String family, String rowKey) {
+        Map<String, String> cells = new java.util.TreeMap<>();
+        try (Table t = table(table)) {
+            org.apache.hadoop.hbase.client.Result r = t.get(new org.apache.hadoop.hbase.client.Get(Bytes.toBytes(rowKey)));
+            java.util.NavigableMap<byte[], byte[]> map = r.getFamilyMap(Bytes.toBytes(family));
+            if (map != null) {
+                map.forEach((q, v) -> cells.put(Bytes.toString(q), Bytes.toString(v)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("HBase get from " + namespace + ":" + table, e);
+        }
+        return cells;
+    }
+
+    @Override
     public void close() throws IOException {
         connection.close();
     }

@@ -10,4 +10,7 @@ public interface RowStore {
     void put(String table, String family, Map<String, Map<String, String>> rows);
 
     void delete(String table, Collection<String> rowKeys);
+
+    /** The cells of one row ({@code family} only), empty when the row is absent. */
+    Map<String, String> get(String table, String family, String rowKey);
 }

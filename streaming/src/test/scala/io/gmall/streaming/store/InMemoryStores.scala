@@ -97,6 +97,8 @@ class InMemoryRowStore extends RowStore {
   override def delete(table: String, rowKeys: util.Collection[String]): Unit =
     tables.get(table).foreach(_ --= rowKeys.asScala)
 
+  override def get(table: String, family: String, rowKey: String): util.Map[String, String] = row(table, rowKey).asJava
+
   def row(table: String, key: String): Map[String, String] =
     tables.get(table).flatMap(_.get(key)).map(_.toMap).getOrElse(Map.empty)
 

@@ -1,0 +1,66 @@
+package io.gmall.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.NodeList;
+
+/**
+ * How a Spark application of gmall runs on this machine without a Spark distribution: Spark's own jars
+ * (streaming/target/spark-jars) and the application jar on one classpath, Spark's JVM flags for Java 17,
+ * local master, everything bound to loopback, and the stack's addresses in GMALL_* variables.
+ */
+public final class SparkJvm {
+
+    private SparkJvm() {
+    }
+
+    /** Spark's --add-opens for JDK 17, from the root pom's spark.jvm.opens (versions and flags pinned once). */
+    public static List<String> opens(Path pom) throws Exception {
+        NodeList found = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile()).getElementsByTagName("spark.jvm.opens");
+        if (found.getLength() == 0 || found.item(0).getTextContent().isBlank()) {
+            throw new IOException(pom + " has no spark.jvm.opens property (Spark's JVM flags)");
+        }
+        return Arrays.stream(found.item(0).getTextContent().strip().split("\\s+")).toList();
+    }
+
+    /** The JVM options after the heap: master, loopback driver, no UI. */
+    public static List<String> sparkProperties(Context ctx) {
+        String bind = ctx.config().bind();
+        return List.of("-Dspark.master=" + ctx.config().get("stream.master"), "-Dspark.driver.host=" + bind,
+                "-Dspark.driver.bindAddress=" + bind, "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=4");
+    }
+
+    public static String classpath(Path sparkJars, Path appJar) {
+        return sparkJars + "/*:" + appJar;
+    }
+
+    /** The stack's addresses and the local lake, as the application's configuration reads them. */
+    public static Map<String, String> env(Context ctx) {
+        Map<String, String> env = new LinkedHashMap<>(Endpoints.of(ctx.config()).asEnv());
+        Path lake = ctx.layout().var().resolve("lake");
+        env.put("SPARK_LOCAL_IP", ctx.config().bind());
+        env.put("GMALL_STREAMING_LAKE_ROOT", lake.toString());
+        env.put("GMALL_STREAMING_CHECKPOINT_ROOT", lake.resolve("_checkpoints").toString());
+        return env;
+    }
+
+    /** A one-off job (a check, a benchmark) from the built jars in the checkout, in the foreground. */
+    public static List<String> jobCommand(Context ctx, String heap, String mainClass, List<String> args) throws Exception {
+        Path root = ctx.layout().root();
+        List<String> command = new ArrayList<>(ctx.jvm(heap));
+        command.addAll(opens(root.resolve("pom.xml")));
+        command.addAll(sparkProperties(ctx));
+        command.add("-Dgmall.root=" + root);
+        // The stream's logging (gmall at INFO, Spark from WARN): the job's report stays readable on the terminal.
+        command.add("-Dlog4j2.configurationFile=" + ctx.layout().templates().resolve("stream-log4j2.properties"));
+        command.addAll(List.of("-cp", classpath(root.resolve("streaming/target/spark-jars"), root.resolve("streaming/target/gmall-streaming.jar")), mainClass));
+        command.addAll(args);
+        return command;
+    }
+}
