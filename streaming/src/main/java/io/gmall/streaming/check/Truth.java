@@ -32,6 +32,8 @@ public final class Truth {
                              BigDecimal skuPrice) {
     }
 
+    private static final Duration WATERMARK_MARGIN = Duration.ofSeconds(10);
+
     final TreeMap<String, long[]> dau = new TreeMap<>();
     final TreeMap<String, long[]> newMid = new TreeMap<>();
     final TreeMap<String, long[]> orderCount = new TreeMap<>();
@@ -71,7 +73,12 @@ public final class Truth {
                     firstVisits.computeIfAbsent(day.getKey(), d -> new HashMap<>()).merge(v.getKey(), v.getValue().asLong(), Math::min)));
             l.path("orders").forEach(o -> orders.put(o.path("order_id").asText(), o));
             l.path("alerts").forEach(expectedAlerts::add);
-            l.path("late_activities").forEach(a -> late.computeIfAbsent(a.path("mid").asText(), m -> new ArrayList<>()).add(a.path("ts").asLong()));
+            for (JsonNode a : l.path("late_activities")) {
+                // Behind the watermark when it arrived (a margin for the watermark trailing the newest event by a batch).
+                if (a.path("lag_ms").asLong() > watermark.toMillis() - WATERMARK_MARGIN.toMillis()) {
+                    late.computeIfAbsent(a.path("mid").asText(), m -> new ArrayList<>()).add(a.path("ts").asLong());
+                }
+            }
             if (l.has("max_event_ts")) {
                 maxEventTs = Math.max(maxEventTs, l.path("max_event_ts").asLong());
             }

@@ -80,27 +80,45 @@ public final class SaleJoiner {
         return expiredUnjoined;
     }
 
-    /** A user version as stored: the same JSON for the same version, whether it came from CDC or the bootstrap. */
-    public static Map.Entry<String, Long> userVersion(Map<String, Object> user, ZoneId sourceZone) {
+    /** The time a user row took effect: its {@code operate_time}, else its {@code create_time} (0 when it has neither). */
+    static long effectiveAt(Map<String, Object> user, ZoneId sourceZone) {
         String at = (String) (user.get("operate_time") != null ? user.get("operate_time") : user.get("create_time"));
-        long version = at == null ? 0 : CdcRows.epochMillis(at, sourceZone);
+        return at == null ? 0 : CdcRows.epochMillis(at, sourceZone);
+    }
+
+    /** A user version as stored: the same JSON for the same state at the same time, whether from CDC or the bootstrap. */
+    static String userVersion(Map<String, Object> user, long at) {
         ObjectNode v = JSON.createObjectNode();
-        v.put("v", version);
+        v.put("v", at);
         v.put("gender", (String) user.get("gender"));
         v.put("birthday", (String) user.get("birthday"));
         v.put("level", user.get("user_level") == null ? null : user.get("user_level").toString());
-        return Map.entry(v.toString(), version);
+        return v.toString();
     }
 
-    /** Records user versions (inserts and updates; a deleted user keeps its history for the orders it placed). */
-    public void applyUsers(List<Map<String, Object>> users) {
+    /**
+     * Records user versions: each row as of its own time, and for an update also the state before it, as of
+     * just before the update (a user created after a replayed past day, then updated on that day, still has
+     * its first state for the orders placed before the update). A deleted user keeps its history for the
+     * orders it placed.
+     */
+    public void applyUsers(List<Change> users) {
         if (users.isEmpty()) {
             return;
         }
         retry.run("Redis", "recording user versions", () -> {
-            for (Map<String, Object> u : users) {
-                Map.Entry<String, Long> v = userVersion(u, sourceZone);
-                state.addScored(userKey(String.valueOf(u.get("id"))), Map.of(v.getKey(), v.getValue()));
+            for (Change c : users) {
+                if (c.after() == null) {
+                    continue;
+                }
+                Map<String, Long> versions = new LinkedHashMap<>();
+                long at = effectiveAt(c.after(), sourceZone);
+                versions.put(userVersion(c.after(), at), at);
+                if (c.before() != null) {
+                    long before = Math.min(effectiveAt(c.before(), sourceZone), at - 1);
+                    versions.put(userVersion(c.before(), before), before);
+                }
+                state.addScored(userKey(c.id()), versions);
             }
         });
     }

@@ -63,7 +63,7 @@ public final class SaleQuery implements GmallQuery {
     void bootstrapUsers() {
         if (!retry.call("Redis", "checking the user bootstrap", () -> state.exists(BOOTSTRAPPED))) {
             List<Map<String, Object>> users = currentUsers.get();
-            joiner.applyUsers(users);
+            joiner.applyUsers(users.stream().map(u -> new SaleJoiner.Change(String.valueOf(u.get("id")), null, u)).toList());
             retry.run("Redis", "marking the user bootstrap", () -> state.setText(BOOTSTRAPPED, Integer.toString(users.size())));
             LOG.info("user dimension bootstrapped with {} users", users.size());
         }
@@ -86,9 +86,7 @@ public final class SaleQuery implements GmallQuery {
     public void applyBatch(Dataset<Row> batch) {
         Dataset<Row> cached = batch.persist();
         try {
-            List<Map<String, Object>> users = changes(cached, config.userTopic, CdcRows.USER_INFO).stream()
-                    .filter(c -> c.after() != null).map(SaleJoiner.Change::after).toList();
-            joiner.applyUsers(users);
+            joiner.applyUsers(changes(cached, config.userTopic, CdcRows.USER_INFO));
             SaleJoiner.Result result = joiner.apply(changes(cached, config.orderTopic, CdcRows.ORDER_INFO),
                     changes(cached, config.detailTopic, CdcRows.ORDER_DETAIL));
             if (!result.joined().isEmpty()) {

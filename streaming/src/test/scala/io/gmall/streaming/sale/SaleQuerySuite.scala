@@ -112,6 +112,22 @@ class SaleQuerySuite extends SparkSuite {
     assert(docs("21").getAs[String]("user_level") == "3")
   }
 
+  test("a user created today, then updated on a replayed past day, keeps its first state for orders before the update") {
+    val q = start()
+    val created = s"""{"id":8,"user_level":"3","birthday":"1977-08-23","gender":"M","create_time":"2026-11-25T18:35:35.869","operate_time":null}"""
+    val updated = s"""{"id":8,"user_level":"5","birthday":"1977-08-23","gender":"M","create_time":"2026-11-25T18:35:35.869","operate_time":"2026-11-24T01:52:34.224"}"""
+    sendUser("c", null, created)
+    sendUser("u", created, updated)
+    drain(q)
+    sendOrder("c", null, order(3, "1.00", "2026-11-24T01:04:08.277", userId = 8))
+    sendOrder("c", null, order(4, "1.00", "2026-11-24T02:00:00.000", userId = 8))
+    sendDetail("c", null, detail(31, 3))
+    sendDetail("c", null, detail(41, 4))
+    drain(q)
+    assert(docs("31").getAs[String]("user_level") == "3", "before the update")
+    assert(docs("41").getAs[String]("user_level") == "5", "after the update")
+  }
+
   test("an order updated re-indexes its details with the new status; deleted, they disappear") {
     sendUser("c", null, user(7, "1", null))
     val q = start()

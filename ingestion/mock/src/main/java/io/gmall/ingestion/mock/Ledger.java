@@ -47,8 +47,15 @@ final class Ledger {
     private final Map<String, Topic> topics = new LinkedHashMap<>();
     /** The accepted coupon claims and item clicks, once each, for the alert rule. */
     private final List<CouponAbuseTruth.Activity> activities = new ArrayList<>();
-    /** Coupon claims and clicks sent with an old time: a stream drops them behind its watermark, so alerts of their windows are excused. */
-    private final List<Map.Entry<String, Long>> lateActivities = new ArrayList<>();
+    /**
+     * Coupon claims and clicks acknowledged more than {@link #LATE_AFTER_MS} after their own time (late records,
+     * or a whole run replaying a past day): a stream drops those behind its watermark, so the alerts of their
+     * windows are excused when the lag exceeds it. Kept as (ts, lag) beside their device.
+     */
+    static final long LATE_AFTER_MS = 30_000;
+    private final List<long[]> lateActivities = new ArrayList<>();
+    private final List<String> lateMids = new ArrayList<>();
+    private java.time.Clock clock = java.time.Clock.systemUTC();
     private long maxEventTs = Long.MIN_VALUE;
     private final List<ObjectNode> orders = new ArrayList<>();
     private final Map<Integer, ObjectNode> orderBySeq = new HashMap<>();
@@ -59,6 +66,11 @@ final class Ledger {
         for (String topic : List.of(STARTUP_TOPIC, EVENT_TOPIC, DLQ_TOPIC)) {
             topics.put(topic, new Topic());
         }
+    }
+
+    /** The wall clock acknowledgements are timed with; a test sets a fixed one. */
+    synchronized void clock(java.time.Clock clock) {
+        this.clock = clock;
     }
 
     synchronized void count(String what, long n) {
@@ -79,8 +91,10 @@ final class Ledger {
         long ts = r.get(LogFields.TS).asLong();
         String mid = r.get(LogFields.MID).asText();
         maxEventTs = Math.max(maxEventTs, ts);
-        if (sent.kind() == Action.Kind.LATE && !startup && CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
-            lateActivities.add(Map.entry(mid, ts));
+        long lag = clock.millis() - ts;
+        if (!startup && lag > LATE_AFTER_MS && CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
+            lateActivities.add(new long[] {ts, lag});
+            lateMids.add(mid);
         }
         if (startup) {
             firstVisitByDay.computeIfAbsent(day(ts), d -> new HashMap<>()).merge(mid, ts, Math::min);
@@ -238,7 +252,9 @@ final class Ledger {
             new TreeMap<>(visits).forEach(day::put);
         });
         ArrayNode late = ledger.putArray("late_activities");
-        lateActivities.forEach(e -> late.addObject().put("mid", e.getKey()).put("ts", e.getValue()));
+        for (int i = 0; i < lateActivities.size(); i++) {
+            late.addObject().put("mid", lateMids.get(i)).put("ts", lateActivities.get(i)[0]).put("lag_ms", lateActivities.get(i)[1]);
+        }
         if (maxEventTs != Long.MIN_VALUE) {
             ledger.put("max_event_ts", maxEventTs);
         }

@@ -21,10 +21,11 @@ import java.util.List;
  * @param duplicateFraction share of records sent twice with the same event_id
  * @param invalidFraction   share of extra, malformed records
  * @param buyPercent        share of sessions with a cart add that place an order
+ * @param devicePrefix      devices are named {@code <prefix><n>} (abuse devices {@code <prefix>abuse_<n>})
  */
 record MockConfig(long seed, double rate, Duration duration, long count, int users, int devices, Instant start, double speed,
                   int batchSize, int couponPercent, int abuseDevices, double lateFraction, Duration lateMax,
-                  double duplicateFraction, double invalidFraction, int buyPercent, ZoneId zone) {
+                  double duplicateFraction, double invalidFraction, int buyPercent, ZoneId zone, String devicePrefix) {
 
     MockConfig {
         List<String> problems = new ArrayList<>();
@@ -59,6 +60,9 @@ record MockConfig(long seed, double rate, Duration duration, long count, int use
         }
         if (lateMax.compareTo(Duration.ofMinutes(2)) < 0 || lateMax.compareTo(Duration.ofDays(29)) > 0) {
             problems.add("--late-max-minutes must be between 2 minutes and 29 days");
+        }
+        if (devicePrefix == null || !devicePrefix.matches("[A-Za-z0-9_.-]{1,32}")) {
+            problems.add("--device-prefix must be 1 to 32 letters, digits, '_', '.' or '-', not " + devicePrefix);
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

@@ -49,6 +49,8 @@ public final class MockMain implements Callable<Integer> {
     int batchSize;
     @Option(names = "--coupon-percent", defaultValue = "10", description = "coupon claims among events, percent (default ${DEFAULT-VALUE})")
     int couponPercent;
+    @Option(names = "--device-prefix", defaultValue = "mid_", description = "device names are <prefix><n>: runs with another prefix count other devices (default ${DEFAULT-VALUE})")
+    String devicePrefix;
     @Option(names = "--abuse-devices", defaultValue = "2", description = "devices with injected coupon abuse (default ${DEFAULT-VALUE})")
     int abuseDevices;
     @Option(names = "--late", defaultValue = "0.02", description = "fraction of records sent late (default ${DEFAULT-VALUE})")
@@ -90,7 +92,7 @@ public final class MockMain implements Callable<Integer> {
         }
         Instant start = parseClock(clock, businessZone, now);
         MockConfig config = new MockConfig(runSeed, rate, duration, count == null ? 0 : count, users, devices, start, speed, batchSize,
-                couponPercent, abuseDevices, late, Duration.ofMinutes(lateMaxMinutes), duplicates, invalid, buyPercent, businessZone);
+                couponPercent, abuseDevices, late, Duration.ofMinutes(lateMaxMinutes), duplicates, invalid, buyPercent, businessZone, devicePrefix);
         Instant lastSimulated = duration == null ? start.plusMillis((long) (count / rate * 1000 * speed)) : config.simulatedEnd();
         if (lastSimulated.isAfter(now.plus(Duration.ofHours(12)))) {
             throw new IllegalArgumentException("the simulated clock would reach " + lastSimulated + ", more than 12 h ahead of now; "

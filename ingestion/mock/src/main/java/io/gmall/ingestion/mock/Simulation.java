@@ -131,7 +131,7 @@ final class Simulation implements Iterator<Action> {
 
     private void session(long t0) {
         int deviceIndex = 1 + random.nextInt(config.devices());
-        Device d = device("mid_" + deviceIndex, deviceIndex);
+        Device d = device(config.devicePrefix() + deviceIndex, deviceIndex);
         String uid = Integer.toString(1 + random.nextInt(config.users()));
         log(t0, startup(d, uid, t0));
         long t = t0;
@@ -215,7 +215,7 @@ final class Simulation implements Iterator<Action> {
         long span = end == Long.MAX_VALUE ? (long) (config.count() / config.rate() * 1000 * config.speed()) : end - config.start().toEpochMilli();
         for (int k = 1; k <= config.abuseDevices(); k++) {
             long from = config.start().toEpochMilli() + (long) (random.nextDouble() * Math.max(0, span - ABUSE_WINDOW_MS));
-            Device d = device("mid_abuse_" + k, -k);
+            Device d = device(config.devicePrefix() + "abuse_" + k, -k);
             int users = ABUSE_USERS + random.nextInt(2);
             List<String> uids = new ArrayList<>();
             List<String> claims = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.gmall.ingestion.contract.EventLog;
 import io.gmall.ingestion.contract.LogJson;
 import io.gmall.ingestion.contract.StartupLog;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -141,6 +142,7 @@ class LedgerTest {
     @Test
     void firstVisitsLateActivitiesAndTheLatestEventTimeAreKeptForJudgingRunsTogether() throws Exception {
         Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        ledger.clock(java.time.Clock.fixed(Instant.parse("2026-11-24T18:00:10Z"), ZoneId.of("UTC")));
         ledger.accepted(startup("mid_1", "2026-11-24T17:30:00Z"));
         ledger.accepted(startup("mid_1", "2026-11-24T16:10:00Z"));
         Action.SendLog late = event("mid_2", "5", "coupon", "2026-11-24T15:00:00Z");
@@ -152,7 +154,8 @@ class LedgerTest {
         assertThat(l.at("/first_visits/2026-11-25/mid_1").asLong()).isEqualTo(Instant.parse("2026-11-24T16:10:00Z").toEpochMilli());
         assertThat(l.at("/late_activities/0/mid").asText()).isEqualTo("mid_2");
         assertThat(l.at("/late_activities/0/ts").asLong()).isEqualTo(Instant.parse("2026-11-24T15:00:00Z").toEpochMilli());
-        assertThat(l.at("/late_activities").size()).as("only late claims and clicks matter to the alert rule").isEqualTo(1);
+        assertThat(l.at("/late_activities/0/lag_ms").asLong()).isEqualTo(Duration.ofHours(3).plusSeconds(10).toMillis());
+        assertThat(l.at("/late_activities").size()).as("only claims and clicks acknowledged over 30 s after their time").isEqualTo(1);
         assertThat(l.at("/max_event_ts").asLong()).isEqualTo(Instant.parse("2026-11-24T18:00:00Z").toEpochMilli());
     }
 }

@@ -21,7 +21,7 @@ class SimulationTest {
 
     static MockConfig config(long seed, long count, double late, double duplicates, double invalid, int abuse) {
         return new MockConfig(seed, 500, null, count, 500, 500, START, 60, 100, 10, abuse, late, Duration.ofMinutes(120),
-                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"));
+                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"), "mid_");
     }
 
     private static List<Action> all(Simulation simulation) {
