@@ -99,8 +99,9 @@ public final class SaleJoiner {
     /**
      * Records user versions: each row as of its own time, and for an update also the state before it, as of
      * just before the update (a user created after a replayed past day, then updated on that day, still has
-     * its first state for the orders placed before the update). A deleted user keeps its history for the
-     * orders it placed.
+     * its first state for the orders placed before the update). A delete drops the user's history: an id
+     * inserted again later is another user, and must not lend its attributes to the first one's orders
+     * (documents already joined keep theirs).
      */
     public void applyUsers(List<Change> users) {
         if (users.isEmpty()) {
@@ -109,6 +110,7 @@ public final class SaleJoiner {
         retry.run("Redis", "recording user versions", () -> {
             for (Change c : users) {
                 if (c.after() == null) {
+                    state.delete(List.of(userKey(c.id())));
                     continue;
                 }
                 Map<String, Long> versions = new LinkedHashMap<>();

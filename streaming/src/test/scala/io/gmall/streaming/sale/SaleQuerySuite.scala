@@ -128,6 +128,21 @@ class SaleQuerySuite extends SparkSuite {
     assert(docs("41").getAs[String]("user_level") == "5", "after the update")
   }
 
+  test("a user deleted and its id inserted again: the new user's orders never see the deleted one's attributes") {
+    val q = start()
+    val gone = user(9, "2", null, "F", "1990-05-01")
+    sendUser("c", null, gone)
+    sendUser("d", gone, null)
+    val again = s"""{"id":9,"user_level":"3","birthday":"2006-01-10","gender":"F","create_time":"2026-11-25T18:54:49.431","operate_time":null}"""
+    sendUser("c", null, again)
+    drain(q)
+    sendOrder("c", null, order(5, "1.00", "2026-11-23T01:00:00.000", userId = 9))
+    sendDetail("c", null, detail(51, 5))
+    drain(q)
+    assert(docs("51").getAs[String]("user_level") == "3")
+    assert(docs("51").getAs[Int]("user_age") == 20)
+  }
+
   test("an order updated re-indexes its details with the new status; deleted, they disappear") {
     sendUser("c", null, user(7, "1", null))
     val q = start()
