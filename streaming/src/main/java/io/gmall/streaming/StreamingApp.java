@@ -9,9 +9,12 @@ import io.gmall.streaming.gmv.GmvWriter;
 import io.gmall.streaming.sale.SaleJoiner;
 import io.gmall.streaming.sale.SaleQuery;
 import io.gmall.streaming.sale.UserBootstrap;
+import io.gmall.streaming.store.DocumentIndex;
 import io.gmall.streaming.store.EsDocumentIndex;
 import io.gmall.streaming.store.HbaseRowStore;
 import io.gmall.streaming.store.RedisStateStore;
+import io.gmall.streaming.store.RowStore;
+import io.gmall.streaming.store.StateStore;
 import io.gmall.streaming.store.StoreRetry;
 import io.gmall.streaming.time.BusinessTime;
 import java.nio.file.Path;
@@ -69,23 +72,13 @@ public final class StreamingApp implements Callable<Integer> {
         LOG.info("configuration: {}", config.describe());
         SparkSession spark = session();
         StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
-        BusinessTime time = new BusinessTime(config.businessZone);
         try (RedisStateStore redis = new RedisStateStore(config.redisUrl, "");
              HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
              QueryMetrics metrics = new QueryMetrics(spark)) {
             EsDocumentIndex es = new EsDocumentIndex(config.esUrl);
             List<GmallQuery> queries = new ArrayList<>();
             for (String name : config.queries) {
-                queries.add(switch (name) {
-                    case "bronze" -> new BronzeQuery(config, retry);
-                    case "dau" -> new DauQuery(config, new DauWriter(redis, hbase, time, config.stateRetention, retry, Clock.systemUTC()));
-                    case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, retry));
-                    case "alerts" -> new AlertQuery(config, es, retry);
-                    case "sale" -> new SaleQuery(config, new SaleJoiner(redis, config.businessZone, config.sourceZone, config.joinTtl, retry,
-                            Clock.systemUTC()), redis, es, retry,
-                            () -> UserBootstrap.read(config.mariadbUrl, config.mariadbUser, config.mariadbPassword));
-                    default -> throw new IllegalStateException("unknown query " + name);
-                });
+                queries.add(query(name, config, redis, hbase, es, retry));
             }
             spark.streams().addListener(metrics);
             metrics.serve(config.metricsHost, config.metricsPort);
@@ -117,7 +110,22 @@ public final class StreamingApp implements Callable<Integer> {
         }
     }
 
-    static SparkSession session() {
+    /** The query called {@code name}, writing to the given stores. */
+    public static GmallQuery query(String name, StreamingConfig config, StateStore redis, RowStore hbase, DocumentIndex es, StoreRetry retry) {
+        BusinessTime time = new BusinessTime(config.businessZone);
+        return switch (name) {
+            case "bronze" -> new BronzeQuery(config, retry);
+            case "dau" -> new DauQuery(config, new DauWriter(redis, hbase, time, config.stateRetention, retry, Clock.systemUTC()));
+            case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, retry));
+            case "alerts" -> new AlertQuery(config, es, retry);
+            case "sale" -> new SaleQuery(config, new SaleJoiner(redis, config.businessZone, config.sourceZone, config.joinTtl, retry,
+                    Clock.systemUTC()), redis, es, retry,
+                    () -> UserBootstrap.read(config.mariadbUrl, config.mariadbUser, config.mariadbPassword));
+            default -> throw new IllegalArgumentException("unknown query " + name);
+        };
+    }
+
+    public static SparkSession session() {
         SparkSession.Builder builder = SparkSession.builder().appName("gmall-streaming")
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
@@ -125,7 +133,7 @@ public final class StreamingApp implements Callable<Integer> {
         return builder.getOrCreate();
     }
 
-    static Dataset<Row> kafka(SparkSession spark, StreamingConfig config, GmallQuery query) {
+    public static Dataset<Row> kafka(SparkSession spark, StreamingConfig config, GmallQuery query) {
         DataStreamReader reader = spark.readStream().format("kafka")
                 .option("kafka.bootstrap.servers", config.kafkaBootstrap)
                 .option("startingOffsets", "earliest")

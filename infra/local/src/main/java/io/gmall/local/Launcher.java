@@ -154,13 +154,15 @@ public final class Launcher {
         List<String> args = new java.util.ArrayList<>();
         @Option(names = "--heap", defaultValue = "1g", description = "the job's heap (default ${DEFAULT-VALUE})")
         String heap;
+        @Option(names = "--jar", description = "a jar to add to the classpath (a benchmark's)")
+        List<Path> jars = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             Layout layout = layout();
             LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
             Context ctx = new Context(layout, config, System.out, Context.runningAsRoot());
-            ProcessBuilder pb = new ProcessBuilder(SparkJvm.jobCommand(ctx, heap, mainClass, args)).inheritIO().directory(layout.root().toFile());
+            ProcessBuilder pb = new ProcessBuilder(SparkJvm.jobCommand(ctx, heap, jars, mainClass, args)).inheritIO().directory(layout.root().toFile());
             pb.environment().putAll(SparkJvm.env(ctx));
             return pb.start().waitFor();
         }

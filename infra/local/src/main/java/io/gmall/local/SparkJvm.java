@@ -51,7 +51,7 @@ public final class SparkJvm {
     }
 
     /** A one-off job (a check, a benchmark) from the built jars in the checkout, in the foreground. */
-    public static List<String> jobCommand(Context ctx, String heap, String mainClass, List<String> args) throws Exception {
+    public static List<String> jobCommand(Context ctx, String heap, List<Path> extraJars, String mainClass, List<String> args) throws Exception {
         Path root = ctx.layout().root();
         List<String> command = new ArrayList<>(ctx.jvm(heap));
         command.addAll(opens(root.resolve("pom.xml")));
@@ -59,7 +59,9 @@ public final class SparkJvm {
         command.add("-Dgmall.root=" + root);
         // The stream's logging (gmall at INFO, Spark from WARN): the job's report stays readable on the terminal.
         command.add("-Dlog4j2.configurationFile=" + ctx.layout().templates().resolve("stream-log4j2.properties"));
-        command.addAll(List.of("-cp", classpath(root.resolve("streaming/target/spark-jars"), root.resolve("streaming/target/gmall-streaming.jar")), mainClass));
+        StringBuilder cp = new StringBuilder(classpath(root.resolve("streaming/target/spark-jars"), root.resolve("streaming/target/gmall-streaming.jar")));
+        extraJars.forEach(j -> cp.append(':').append(root.resolve(j)));
+        command.addAll(List.of("-cp", cp.toString(), mainClass));
         command.addAll(args);
         return command;
     }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.get_json_object;
 
+import io.gmall.streaming.StreamingApp;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
@@ -75,10 +76,7 @@ public final class StoreCheck implements Callable<Integer> {
             System.err.println("no ledgers in " + dir + ": run ./gmall mock first");
             return 2;
         }
-        SparkSession spark = SparkSession.builder().appName("gmall-check")
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .getOrCreate();
+        SparkSession spark = StreamingApp.session();
         try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace)) {
             long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
             List<Line> lines = compare(truth, config, hbase, spark);

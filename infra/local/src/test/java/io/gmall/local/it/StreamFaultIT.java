@@ -84,7 +84,7 @@ class StreamFaultIT {
         assertThat(run.exitValue()).as(Files.readString(mockLog)).isZero();
         System.out.printf("StreamFaultIT: killed pids %s while the mock ran; mock: %s%n", killed, lastLine(mockLog));
 
-        ProcessBuilder check = new ProcessBuilder(SparkJvm.jobCommand(ctx, "1g", "io.gmall.streaming.check.StoreCheck",
+        ProcessBuilder check = new ProcessBuilder(SparkJvm.jobCommand(ctx, "1g", List.of(), "io.gmall.streaming.check.StoreCheck",
                 List.of("--ledgers", ledgers.toString(), "--wait", "240"))).redirectErrorStream(true).directory(layout.root().toFile());
         check.environment().putAll(SparkJvm.env(ctx));
         Process judged = check.start();

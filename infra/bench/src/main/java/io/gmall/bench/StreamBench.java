@@ -1,0 +1,297 @@
+package io.gmall.bench;
+
+import io.gmall.streaming.GmallQuery;
+import io.gmall.streaming.StreamingApp;
+import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.store.EsDocumentIndex;
+import io.gmall.streaming.store.HbaseRowStore;
+import io.gmall.streaming.store.RedisStateStore;
+import io.gmall.streaming.store.StoreRetry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./gmall bench stream}: catch-up rates of each query and of the whole application over a backlog,
+ * beside the ceiling measured on the same data in the same run (a bare Spark query that reads the topics
+ * and counts), then the highest input rate the whole application sustains with p95 freshness within 5 s,
+ * and the driver's memory. Runs in its own topics, HBase namespace, indices and Redis keys.
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true, description = "Benchmark the streaming application.")
+public final class StreamBench implements Callable<Integer> {
+
+    private static final long FRESHNESS_LIMIT_MS = 5000;
+
+    @Option(names = "--records", defaultValue = "2000000", description = "backlog size (default ${DEFAULT-VALUE})")
+    long records;
+    @Option(names = "--rates", defaultValue = "5000,10000,20000,30000,40000", split = ",", description = "input rates tried, records/s (default ${DEFAULT-VALUE})")
+    List<Integer> rates;
+    @Option(names = "--rate-seconds", defaultValue = "30", description = "seconds each rate is held (default ${DEFAULT-VALUE})")
+    int rateSeconds;
+    @Option(names = "--trigger-seconds", defaultValue = "1", description = "trigger interval while measuring freshness (default ${DEFAULT-VALUE})")
+    int triggerSeconds;
+
+    /** Completed micro-batches, per query: [trigger start ms, end ms, input rows]. */
+    private final Map<String, List<long[]>> batches = new ConcurrentHashMap<>();
+    private final AtomicLong peakRss = new AtomicLong();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Path.of(System.getProperty("gmall.root", "."));
+        StreamingConfig base = StreamingConfig.load(null, System.getenv(), System.getProperties());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SparkSession spark = StreamingApp.session();
+        spark.sparkContext().setLogLevel("WARN");
+        spark.streams().addListener(new Recorder());
+        Thread sampler = new Thread(this::sampleRss, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        Map<String, String> report = new LinkedHashMap<>();
+        try (BenchStack stack = new BenchStack(run, base, root)) {
+            stack.create();
+            try (MockShapedLoad load = new MockShapedLoad(stack)) {
+                long t0 = System.nanoTime();
+                load.users();
+                load.backlog(records);
+                double produceSeconds = (System.nanoTime() - t0) / 1e9;
+                long total = load.total();
+                Map<String, Long> byKind = new LinkedHashMap<>();
+                load.sent().forEach((k, v) -> byKind.put(k, v.get()));
+                System.out.printf("backlog: %,d records in %.1f s (%,.0f records/s): %s%n", total, produceSeconds, total / produceSeconds, byKind);
+
+                double ceiling = bareRead(spark, stack, total);
+                report.put("ceiling: bare read and count", String.format("%,.0f records/s", ceiling));
+                for (String name : StreamingConfig.QUERIES.stream().sorted().toList()) {
+                    StreamingConfig config = stack.config(name, 0);
+                    long input = inputOf(name, byKind);
+                    double rate = catchUp(spark, stack, config, List.of(name), input);
+                    report.put("catch-up " + name, String.format("%,.0f records/s (%.0f %% of the ceiling)", rate, 100 * rate / ceiling));
+                }
+                StreamingConfig all = stack.config("all", 0);
+                double whole = catchUp(spark, stack, all, List.copyOf(StreamingConfig.QUERIES), total);
+                report.put("catch-up whole application", String.format("%,.0f records/s (%.0f %% of the ceiling)", whole, 100 * whole / ceiling));
+
+                int sustained = sustained(spark, stack, load, report);
+                report.put("sustained rate at p95 freshness <= 5 s", sustained == 0 ? "none of the rates tried" : String.format("%,d records/s", sustained));
+            }
+        } finally {
+            spark.stop();
+        }
+        report.put("driver RSS, peak", String.format("%,d MB", peakRss.get() / 1024));
+        report.put("stack RSS now (every component + this driver)", String.format("%,d MB (budget 6,144 MB)", stackRss(root) / 1024));
+        System.out.println();
+        System.out.println("gmall bench stream (" + Runtime.getRuntime().availableProcessors() + " cores)");
+        report.forEach((k, v) -> System.out.printf("  %-48s %s%n", k, v));
+        return 0;
+    }
+
+    private static long inputOf(String query, Map<String, Long> byKind) {
+        return switch (query) {
+            case "bronze" -> byKind.values().stream().mapToLong(Long::longValue).sum();
+            case "dau" -> byKind.get("startup");
+            case "gmv" -> byKind.get("order");
+            case "alerts" -> byKind.get("event");
+            case "sale" -> byKind.get("order") + byKind.get("detail") + byKind.get("user");
+            default -> throw new IllegalArgumentException(query);
+        };
+    }
+
+    /** The ceiling: a bare query over the same topics that only counts each micro-batch. */
+    private double bareRead(SparkSession spark, BenchStack stack, long total) throws Exception {
+        StreamingConfig config = stack.config("bare", 0);
+        AtomicLong counted = new AtomicLong();
+        long t0 = System.nanoTime();
+        StreamingQuery q = spark.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", config.kafkaBootstrap)
+                .option("subscribePattern", config.bronzeTopicPattern)
+                .option("startingOffsets", "earliest")
+                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger)
+                .load()
+                .writeStream()
+                .option("checkpointLocation", config.checkpoint("bare").toString())
+                .trigger(Trigger.AvailableNow())
+                .foreachBatch((batch, id) -> {
+                    counted.addAndGet(batch.count());
+                })
+                .start();
+        q.awaitTermination();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("ceiling: read and counted %,d of %,d records in %.1f s%n", counted.get(), total, seconds);
+        return counted.get() / seconds;
+    }
+
+    /** Starts the queries over the backlog and waits until they have processed all of it. */
+    private double catchUp(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names, long input) throws Exception {
+        List<StreamingQuery> running = start(spark, stack, config, names);
+        long t0 = System.nanoTime();
+        for (StreamingQuery q : running) {
+            q.processAllAvailable();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (StreamingQuery q : running) {
+            q.stop();
+        }
+        System.out.printf("catch-up %s: %,d records in %.1f s%n", names, input, seconds);
+        return input / seconds;
+    }
+
+    private List<StreamingQuery> start(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names) throws Exception {
+        StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
+        RedisStateStore redis = new RedisStateStore(config.redisUrl, stack.redisPrefix);
+        HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
+        EsDocumentIndex es = new EsDocumentIndex(config.esUrl);
+        List<StreamingQuery> running = new ArrayList<>();
+        for (String name : names) {
+            GmallQuery query = StreamingApp.query(name, config, redis, hbase, es, retry);
+            running.add(query.start(StreamingApp.kafka(spark, config, query)));
+        }
+        return running;
+    }
+
+    /**
+     * The whole application at rising input rates. A record's freshness is at most the end of the batch that
+     * wrote it minus the start of the batch before (it was appended after that batch read its offsets): the p95
+     * of that bound, over every query's batches weighted by their rows, must stay within 5 s while the
+     * application keeps up.
+     */
+    private int sustained(SparkSession spark, BenchStack stack, MockShapedLoad load, Map<String, String> report) throws Exception {
+        List<StreamingQuery> running = start(spark, stack, stack.config("all", triggerSeconds), List.copyOf(StreamingConfig.QUERIES));
+        int best = 0;
+        try {
+            for (StreamingQuery q : running) {
+                q.processAllAvailable();
+            }
+            for (int rate : rates) {
+                batches.clear();
+                long t0 = System.currentTimeMillis();
+                long written = load.paced(rate, rateSeconds);
+                long producedFor = System.currentTimeMillis() - t0;
+                long drainStart = System.nanoTime();
+                for (StreamingQuery q : running) {
+                    q.processAllAvailable();
+                }
+                double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+                long p95 = p95Freshness(t0);
+                boolean keptUp = drainSeconds < 2.0 * triggerSeconds + FRESHNESS_LIMIT_MS / 1000.0;
+                report.put("freshness p95 at " + String.format("%,d", rate) + " records/s",
+                        String.format("%.1f s (%,d records in %.0f s; backlog drained %.1f s after the load stopped)",
+                                p95 / 1000.0, written, producedFor / 1000.0, drainSeconds));
+                if (p95 > FRESHNESS_LIMIT_MS || !keptUp) {
+                    break;
+                }
+                best = rate;
+            }
+        } finally {
+            for (StreamingQuery q : running) {
+                q.stop();
+            }
+        }
+        return best;
+    }
+
+    private long p95Freshness(long since) {
+        List<long[]> weighted = new ArrayList<>();
+        long rows = 0;
+        for (List<long[]> list : batches.values()) {
+            for (int i = 1; i < list.size(); i++) {
+                long[] b = list.get(i);
+                if (b[0] >= since && b[2] > 0) {
+                    weighted.add(new long[] {b[1] - list.get(i - 1)[0], b[2]});
+                    rows += b[2];
+                }
+            }
+        }
+        weighted.sort((a, b) -> Long.compare(a[0], b[0]));
+        long seen = 0;
+        for (long[] w : weighted) {
+            seen += w[1];
+            if (seen >= 0.95 * rows) {
+                return w[0];
+            }
+        }
+        return 0;
+    }
+
+    /** Records every query's batches for the freshness bound. */
+    private final class Recorder extends StreamingQueryListener {
+        @Override
+        public void onQueryStarted(QueryStartedEvent event) {
+        }
+
+        @Override
+        public void onQueryProgress(QueryProgressEvent event) {
+            StreamingQueryProgress p = event.progress();
+            long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
+            Long took = p.durationMs().get("triggerExecution");
+            batches.computeIfAbsent(p.name() == null ? p.id().toString() : p.name(), k -> new CopyOnWriteArrayList<>())
+                    .add(new long[] {start, start + (took == null ? 0 : took), p.numInputRows()});
+        }
+
+        @Override
+        public void onQueryTerminated(QueryTerminatedEvent event) {
+        }
+    }
+
+    private void sampleRss() {
+        while (true) {
+            peakRss.accumulateAndGet(rssKb(ProcessHandle.current().pid()), Math::max);
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The resident memory of every running component of the local stack (var/run/*.pid) and of this driver. */
+    private static long stackRss(Path root) throws IOException {
+        long kb = rssKb(ProcessHandle.current().pid());
+        Path run = root.resolve("var/run");
+        if (Files.isDirectory(run)) {
+            try (var pids = Files.list(run)) {
+                for (Path p : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    try {
+                        kb += rssKb(Long.parseLong(Files.readString(p).trim()));
+                    } catch (NumberFormatException e) {
+                        // a pid file being rewritten: that component is counted as zero
+                    }
+                }
+            }
+        }
+        return kb;
+    }
+}
