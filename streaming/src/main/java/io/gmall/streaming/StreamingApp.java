@@ -126,7 +126,8 @@ public final class StreamingApp implements Callable<Integer> {
     }
 
     public static SparkSession session() {
-        SparkSession.Builder builder = SparkSession.builder().appName("gmall-streaming")
+        // spark-submit --name wins; the default name is for runs without it.
+        SparkSession.Builder builder = SparkSession.builder().appName(new org.apache.spark.SparkConf().get("spark.app.name", "gmall-streaming"))
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.streaming.stopTimeout", GRACEFUL_STOP.toMillis());

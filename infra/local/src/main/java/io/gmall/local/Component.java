@@ -8,6 +8,11 @@ public interface Component {
 
     String name();
 
+    /** Started only when named (or needed by a named one); {@code up} and {@code status} without names leave it out. */
+    default boolean onDemand() {
+        return false;
+    }
+
     /** Components that must be healthy before this one starts. */
     default List<String> dependsOn() {
         return List.of();

@@ -8,6 +8,7 @@ import io.gmall.local.component.LogServer;
 import io.gmall.local.component.MariaDb;
 import io.gmall.local.component.Nginx;
 import io.gmall.local.component.Redis;
+import io.gmall.local.component.SparkStandalone;
 import io.gmall.local.component.SparkStreaming;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -35,7 +36,8 @@ public final class Launcher {
     /** The stack in dependency order; a later issue adds serving. */
     public static List<Component> components() {
         return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
-                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming());
+                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming(),
+                SparkStandalone.master(), SparkStandalone.worker());
     }
 
     public static void main(String[] args) {

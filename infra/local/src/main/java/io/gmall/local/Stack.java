@@ -49,10 +49,11 @@ public final class Stack {
         return table.values();
     }
 
-    /** The named components and everything they depend on, in table order; all of them when none are named. */
+    /** The named components and everything they depend on, in table order; all but the on-demand ones when none are named. */
     public List<Component> withDependencies(List<String> names) {
         Set<String> wanted = new LinkedHashSet<>();
-        for (String name : names.isEmpty() ? List.copyOf(table.keySet()) : names) {
+        List<String> all = table.values().stream().filter(c -> !c.onDemand()).map(Component::name).toList();
+        for (String name : names.isEmpty() ? all : names) {
             addWithDependencies(name, wanted);
         }
         return table.values().stream().filter(c -> wanted.contains(c.name())).toList();
@@ -217,10 +218,14 @@ public final class Stack {
     public record StatusLine(String name, String state, Long pid, int port, String health, boolean healthy, Path log) {
     }
 
+    /** One line per named component; without names, every component but the on-demand ones that are not running. */
     public List<StatusLine> status(List<String> names) {
         List<StatusLine> lines = new ArrayList<>();
         for (Component c : named(names)) {
             Optional<ProcessHandle> live = running(c);
+            if (names.isEmpty() && c.onDemand() && live.isEmpty()) {
+                continue;
+            }
             int port = c.ports(ctx.config()).get(0);
             Path log = c.logFile(ctx.layout());
             if (live.isEmpty()) {

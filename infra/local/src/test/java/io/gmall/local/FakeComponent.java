@@ -18,6 +18,7 @@ final class FakeComponent implements Component {
     private final String marker = "gmall-fake-" + UUID.randomUUID();
     private final List<String> journal;
     boolean readyAnswers = true;
+    boolean onDemand;
 
     FakeComponent(String name, List<String> dependsOn, int port, String script, List<String> journal) {
         this.name = name;
@@ -34,6 +35,11 @@ final class FakeComponent implements Component {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public boolean onDemand() {
+        return onDemand;
     }
 
     @Override

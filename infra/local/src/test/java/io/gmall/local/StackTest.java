@@ -97,6 +97,20 @@ class StackTest {
     }
 
     @Test
+    void anOnDemandComponentStartsOnlyWhenNamedAndIsListedOnlyWhileItRuns() throws IOException {
+        FakeComponent cluster = FakeComponent.sleeper("cluster", List.of("db"), freePort(), journal);
+        cluster.onDemand = true;
+        Stack withCluster = new Stack(List.of(db, queue, app, cluster), ctx);
+
+        assertThat(withCluster.up(List.of()).started()).containsExactly("db", "queue", "app");
+        assertThat(withCluster.status(List.of())).extracting(Stack.StatusLine::name).containsExactly("db", "queue", "app");
+        assertThat(withCluster.up(List.of("cluster")).started()).containsExactly("cluster");
+        assertThat(withCluster.status(List.of())).extracting(Stack.StatusLine::name).containsExactly("db", "queue", "app", "cluster");
+        assertThat(withCluster.down(List.of())).isTrue();
+        assertThat(withCluster.running(cluster)).isEmpty();
+    }
+
+    @Test
     void downStopsInReverseOrderAndRemovesPidFiles() {
         stack.up(List.of());
         ProcessHandle dbProcess = stack.running(db).orElseThrow();
