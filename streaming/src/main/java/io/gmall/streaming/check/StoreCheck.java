@@ -256,6 +256,6 @@ public final class StoreCheck implements Callable<Integer> {
     }
 
     private static String hh(int h) {
-        return h < 10 ? "0" + h : Integer.toString(h);
+        return BusinessTime.HOURS.get(h);
     }
 }

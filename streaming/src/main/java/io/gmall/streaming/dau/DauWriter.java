@@ -154,7 +154,7 @@ public final class DauWriter {
         long dau = 0;
         long newMid = 0;
         for (int h = 0; h < 24; h++) {
-            String hh = h < 10 ? "0" + h : Integer.toString(h);
+            String hh = BusinessTime.HOURS.get(h);
             c.put("dau_" + hh, Long.toString(active[h]));
             c.put("new_" + hh, Long.toString(fresh[h]));
             dau += active[h];

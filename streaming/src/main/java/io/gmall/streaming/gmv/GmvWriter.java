@@ -143,7 +143,7 @@ public final class GmvWriter {
         long count = 0;
         BigDecimal amount = BigDecimal.ZERO.setScale(2);
         for (int h = 0; h < 24; h++) {
-            String hh = h < 10 ? "0" + h : Integer.toString(h);
+            String hh = BusinessTime.HOURS.get(h);
             Map<String, String> orders = state.hashGetAll(hourKey(dt, hh));
             BigDecimal sum = BigDecimal.ZERO.setScale(2);
             for (String a : orders.values()) {

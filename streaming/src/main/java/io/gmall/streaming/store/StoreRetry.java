@@ -38,10 +38,8 @@ public final class StoreRetry {
                 store, what, e.getNumberOfRetryAttempts(), attempts, e.getWaitInterval().toMillis(), rootMessage(e.getLastThrowable())));
         try {
             return Retry.decorateCallable(retry, action).call();
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(store + " failed while " + what + " after " + attempts + " attempts", e);
+            throw new IllegalStateException(store + " failed while " + what + " after " + attempts + " attempts: " + rootMessage(e), e);
         }
     }
 

@@ -31,6 +31,10 @@ public final class BusinessTime implements Serializable {
     public static final String DT = "dt";
     public static final String HOUR = "hh";
 
+    /** The hour labels of a business day, {@code 00}–{@code 23}: the suffixes of the hourly HBase columns. */
+    public static final java.util.List<String> HOURS = java.util.stream.IntStream.range(0, 24)
+            .mapToObj(h -> h < 10 ? "0" + h : Integer.toString(h)).toList();
+
     private final String zone;
 
     public BusinessTime(ZoneId zone) {
@@ -44,8 +48,7 @@ public final class BusinessTime implements Serializable {
 
     /** {@code 00}–{@code 23}: the hour of an epoch-ms instant in the business zone. */
     public String hour(long epochMillis) {
-        int h = Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)).getHour();
-        return h < 10 ? "0" + h : Integer.toString(h);
+        return HOURS.get(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)).getHour());
     }
 
     /** The 25 instants (epoch ms) that bound the hours {@code 00}–{@code 23} of a business day; the last is the next day's start. */
