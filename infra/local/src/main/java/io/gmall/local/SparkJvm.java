@@ -29,11 +29,16 @@ public final class SparkJvm {
         return Arrays.stream(found.item(0).getTextContent().strip().split("\\s+")).toList();
     }
 
-    /** The JVM options after the heap: master, loopback driver, no UI. */
+    /**
+     * The JVM options after the heap: master, loopback driver, no UI, and parallelism sized for this machine's
+     * cores (Delta's default of 50 partitions to rebuild a table snapshot makes every small commit 50 tasks).
+     */
     public static List<String> sparkProperties(Context ctx) {
         String bind = ctx.config().bind();
+        String partitions = ctx.config().get("stream.partitions");
         return List.of("-Dspark.master=" + ctx.config().get("stream.master"), "-Dspark.driver.host=" + bind,
-                "-Dspark.driver.bindAddress=" + bind, "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=4");
+                "-Dspark.driver.bindAddress=" + bind, "-Dspark.ui.enabled=false", "-Dspark.sql.shuffle.partitions=" + partitions,
+                "-Dspark.databricks.delta.snapshotPartitions=" + partitions);
     }
 
     public static String classpath(Path sparkJars, Path appJar) {
