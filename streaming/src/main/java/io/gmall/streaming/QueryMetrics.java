@@ -33,6 +33,7 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
     private final SparkSession spark;
     private final Map<String, Snapshot> last = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, Map.Entry<String, java.util.function.LongSupplier>> counters = new java.util.concurrent.ConcurrentSkipListMap<>();
     private HttpServer server;
 
     public QueryMetrics(SparkSession spark) {
@@ -115,8 +116,15 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         return "";
     }
 
+    /** A counter a query keeps itself, exported under {@code name}. */
+    public void counter(String name, String help, java.util.function.LongSupplier value) {
+        counters.put(name, Map.entry(help, value));
+    }
+
     String prometheus() {
         StringBuilder b = new StringBuilder();
+        counters.forEach((name, c) -> b.append("# HELP ").append(name).append(' ').append(c.getKey()).append("\n# TYPE ").append(name)
+                .append(" counter\n").append(name).append(' ').append(c.getValue().getAsLong()).append('\n'));
         b.append("# HELP gmall_stream_query_active 1 while the query runs\n# TYPE gmall_stream_query_active gauge\n");
         for (StreamingQuery q : spark.streams().active()) {
             b.append("gmall_stream_query_active{query=\"").append(q.name()).append("\"} 1\n");

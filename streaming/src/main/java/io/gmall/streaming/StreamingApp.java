@@ -80,6 +80,12 @@ public final class StreamingApp implements Callable<Integer> {
             for (String name : config.queries) {
                 queries.add(query(name, config, redis, hbase, es, retry));
             }
+            for (GmallQuery q : queries) {
+                if (q instanceof SaleQuery sale) {
+                    metrics.counter("gmall_stream_sale_unjoined_expired_total",
+                            "orders and details that found no partner within the join TTL (left to the nightly backfill)", sale::expiredUnjoined);
+                }
+            }
             spark.streams().addListener(metrics);
             metrics.serve(config.metricsHost, config.metricsPort);
             List<StreamingQuery> running = new ArrayList<>();

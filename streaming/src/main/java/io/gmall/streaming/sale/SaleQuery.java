@@ -54,6 +54,11 @@ public final class SaleQuery implements GmallQuery {
         return "sale";
     }
 
+    /** Orders and details that found no partner within the join TTL since start (left to the nightly backfill). */
+    public long expiredUnjoined() {
+        return joiner.expiredUnjoined();
+    }
+
     @Override
     public List<String> topics() {
         return List.of(config.orderTopic, config.detailTopic, config.userTopic);
