@@ -60,6 +60,20 @@ class AlertQuerySuite extends SparkSuite {
     assert(alerts.keys.map(_.split('|')(0)).toSet.intersect(Set("mid_click", "mid_two", "mid_far")).isEmpty, alerts.keys.toString)
   }
 
+  test("a late claim still inside the watermark completes the windows it belongs to") {
+    val q = start()
+    feed.send(claims("mid_l", Seq("1", "2"), "2026-11-24T10:00:10"): _*)
+    advance("2026-11-24T10:01:30")
+    drain(q)
+    feed.send(event("mid_l", "3", "coupon", at("2026-11-24T10:00:30")))
+    drain(q)
+    advance("2026-11-24T10:20:00")
+    drain(q)
+    drain(q)
+    val ends = alerts.values.filter(_.getAs[String]("mid") == "mid_l").map(_.getAs[Long]("window_end")).toSeq.sorted
+    assert(ends == (1 to 5).map(m => at("2026-11-24T10:00:00") + m * 60000L), "90 s late against a 120 s watermark: counted")
+  }
+
   test("duplicates change nothing and events later than the watermark are dropped") {
     val q = start()
     val sent = claims("mid_d", Seq("1", "2"), "2026-11-24T11:00:00")
