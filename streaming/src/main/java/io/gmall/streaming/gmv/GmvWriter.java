@@ -88,7 +88,13 @@ public final class GmvWriter {
                 latestRow.put(id, null);
             }
         }
-        finals.forEach((hour, ids) -> ids.keySet().forEach(id -> removals.getOrDefault(hour, new LinkedHashMap<>()).remove(id)));
+        // An order that ends in the hour it left (or never left) stays there: only the hours it really left lose it.
+        finals.forEach((hour, ids) -> {
+            Map<String, String> left = removals.get(hour);
+            if (left != null) {
+                left.keySet().removeAll(ids.keySet());
+            }
+        });
         retry.run("Redis", "updating order amounts", () -> {
             state.setAdd(PENDING, touchedDays);
             removals.forEach((hour, ids) -> state.hashDelete(hour, ids.keySet()));

@@ -57,8 +57,7 @@ public final class EsDocumentIndex implements DocumentIndex {
                     .header("Content-Type", "application/x-ndjson")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200 || JSON.readTree(response.body()).path("errors").asBoolean(true)
-                    && hasRealErrors(response.body())) {
+            if (response.statusCode() != 200 || hasRealErrors(response.body())) {
                 throw new IllegalStateException("Elasticsearch bulk delete in " + index + " answered " + response.statusCode() + ": " + response.body());
             }
         } catch (IOException e) {
