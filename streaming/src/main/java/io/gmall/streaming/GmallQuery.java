@@ -33,7 +33,7 @@ public interface GmallQuery {
                 .queryName(name)
                 .outputMode(outputMode)
                 .option("checkpointLocation", config.checkpoint(name).toString())
-                .trigger(Trigger.ProcessingTime(config.trigger.toMillis()))
+                .trigger(Trigger.ProcessingTime(config.triggerOf(name).toMillis()))
                 .foreachBatch(writer)
                 .start();
     }

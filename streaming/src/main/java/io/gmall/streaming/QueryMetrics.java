@@ -85,9 +85,18 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
                 total == null ? 0 : total, stateRows, lag);
         last.put(p.name(), snap);
         if (p.numInputRows() > 0) {
-            LOG.info("query {} batch {}: {} rows, {} rows/s, {} ms, state {} rows, lag {}", p.name(), p.batchId(), p.numInputRows(),
-                    Math.round(p.inputRowsPerSecond()), snap.batchMillis(), stateRows, lag);
+            LOG.info("query {} batch {}: {} rows, {} rows/s, {} ms ({}), state {} rows, lag {}", p.name(), p.batchId(), p.numInputRows(),
+                    Math.round(p.inputRowsPerSecond()), snap.batchMillis(), phases(p.durationMs()), stateRows, lag);
         }
+    }
+
+    /** Where a batch's time went, longest phase first, e.g. {@code addBatch 900, walCommit 40}: so a slow batch says why. */
+    static String phases(java.util.Map<String, Long> durations) {
+        return durations.entrySet().stream()
+                .filter(e -> !e.getKey().equals("triggerExecution") && e.getValue() > 0)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override

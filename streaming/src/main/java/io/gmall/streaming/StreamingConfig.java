@@ -63,6 +63,7 @@ public final class StreamingConfig implements Serializable {
     public final Path checkpointRoot;
     public final List<String> queries;
     public final Duration trigger;
+    public final Duration bronzeTrigger;
     public final long maxOffsetsPerTrigger;
     public final Duration watermark;
     public final Duration alertWindow;
@@ -101,6 +102,7 @@ public final class StreamingConfig implements Serializable {
         checkpointRoot = Path.of(p.text("checkpoint.root"));
         queries = p.queries("queries");
         trigger = Duration.ofSeconds(p.integer("trigger.seconds", 0, 3600));
+        bronzeTrigger = Duration.ofSeconds(p.integer("bronze.trigger.seconds", 0, 3600));
         maxOffsetsPerTrigger = p.integer("max.offsets.per.trigger", 100, 100_000_000);
         watermark = Duration.ofSeconds(p.integer("watermark.seconds", 0, 86_400));
         alertWindow = Duration.ofMinutes(p.integer("alert.window.minutes", 1, 1440));
@@ -216,6 +218,11 @@ public final class StreamingConfig implements Serializable {
 
     public Path checkpoint(String query) {
         return checkpointRoot.resolve(query);
+    }
+
+    /** The trigger interval of a query: bronze has its own. */
+    public Duration triggerOf(String query) {
+        return "bronze".equals(query) ? bronzeTrigger : trigger;
     }
 
     /** Typed reads that collect every problem instead of stopping at the first. */

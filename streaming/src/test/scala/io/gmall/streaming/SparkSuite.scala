@@ -50,7 +50,7 @@ trait SparkSuite extends AnyFunSuite with BeforeAndAfterAll with BeforeAndAfterE
     StreamingConfig.of((Map(
       "lake.root" -> dir.resolve("lake").toString,
       "checkpoint.root" -> dir.resolve("checkpoints").toString,
-      "trigger.seconds" -> "0") ++ overrides).asJava)
+      "trigger.seconds" -> "0", "bronze.trigger.seconds" -> "0") ++ overrides).asJava)
 
   /** Epoch ms of a local date-time in the business zone. */
   def at(localDateTime: String): Long = LocalDateTime.parse(localDateTime).atZone(zone).toInstant.toEpochMilli

@@ -73,6 +73,9 @@ final class BenchStack implements AutoCloseable {
         o.put("lake.root", lake.resolve(phase).toString());
         o.put("checkpoint.root", lake.resolve(phase).resolve("_checkpoints").toString());
         o.put("trigger.seconds", Integer.toString(triggerSeconds));
+        if (triggerSeconds == 0) {
+            o.put("bronze.trigger.seconds", "0");
+        }
         o.put("topic.startup", topic("startup"));
         o.put("topic.event", topic("event"));
         o.put("topic.order", topic("order"));

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +66,7 @@ public final class GmvWriter {
 
     /** Applies changes given in binlog order per order; returns the days whose hourly figures were rewritten. */
     public List<String> apply(List<OrderChange> changes) {
-        Map<String, Map<String, String>> removals = new LinkedHashMap<>();
+        Map<String, Set<String>> removals = new LinkedHashMap<>();
         Map<String, Map<String, String>> finals = new LinkedHashMap<>();
         Map<String, Map<String, Object>> latestRow = new LinkedHashMap<>();
         Set<String> touchedDays = new TreeSet<>();
@@ -74,7 +75,7 @@ public final class GmvWriter {
             String id = String.valueOf(row.get("id"));
             if (c.before() != null) {
                 String[] b = bucket(c.before());
-                removals.computeIfAbsent(hourKey(b[0], b[1]), k -> new LinkedHashMap<>()).put(id, "");
+                removals.computeIfAbsent(hourKey(b[0], b[1]), k -> new LinkedHashSet<>()).add(id);
                 touchedDays.add(b[0]);
             }
             finals.values().forEach(m -> m.remove(id));
@@ -90,15 +91,15 @@ public final class GmvWriter {
         }
         // An order that ends in the hour it left (or never left) stays there: only the hours it really left lose it.
         finals.forEach((hour, ids) -> {
-            Map<String, String> left = removals.get(hour);
+            Set<String> left = removals.get(hour);
             if (left != null) {
-                left.keySet().removeAll(ids.keySet());
+                left.removeAll(ids.keySet());
             }
         });
         retry.run("Redis", "updating order amounts", () -> {
             state.setAdd(PENDING, touchedDays);
-            removals.forEach((hour, ids) -> state.hashDelete(hour, ids.keySet()));
-            finals.forEach(state::hashPut);
+            state.hashDelete(removals);
+            state.hashPut(finals);
         });
         Map<String, Map<String, String>> orderRows = new LinkedHashMap<>();
         List<String> deleted = new ArrayList<>();
@@ -148,9 +149,10 @@ public final class GmvWriter {
         Map<String, String> c = new LinkedHashMap<>();
         long count = 0;
         BigDecimal amount = BigDecimal.ZERO.setScale(2);
+        List<Map<String, String>> byHour = state.hashGetAll(BusinessTime.HOURS.stream().map(hh -> hourKey(dt, hh)).toList());
         for (int h = 0; h < 24; h++) {
             String hh = BusinessTime.HOURS.get(h);
-            Map<String, String> orders = state.hashGetAll(hourKey(dt, hh));
+            Map<String, String> orders = byHour.get(h);
             BigDecimal sum = BigDecimal.ZERO.setScale(2);
             for (String a : orders.values()) {
                 sum = sum.add(new BigDecimal(a));

@@ -8,6 +8,7 @@ import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.store.StateStore;
 import io.gmall.streaming.store.StoreRetry;
 import io.gmall.streaming.time.BusinessTime;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,21 +109,26 @@ public final class SaleJoiner {
         if (users.isEmpty()) {
             return;
         }
-        retry.run("Redis", "recording user versions", () -> {
-            for (Change c : users) {
-                if (c.after() == null) {
-                    state.delete(List.of(userKey(c.id())));
-                    continue;
-                }
-                Map<String, Long> versions = new LinkedHashMap<>();
-                long at = effectiveAt(c.after(), sourceZone);
-                versions.put(userVersion(c.after(), at), at);
-                if (c.before() != null) {
-                    long before = Math.min(effectiveAt(c.before(), sourceZone), at - 1);
-                    versions.put(userVersion(c.before(), before), before);
-                }
-                state.addScored(userKey(c.id()), versions);
+        Set<String> dropped = new LinkedHashSet<>();
+        Map<String, Map<String, Long>> versionsByKey = new LinkedHashMap<>();
+        for (Change c : users) {
+            String key = userKey(c.id());
+            if (c.after() == null) {
+                dropped.add(key);
+                versionsByKey.remove(key);
+                continue;
             }
+            Map<String, Long> versions = versionsByKey.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            long at = effectiveAt(c.after(), sourceZone);
+            versions.put(userVersion(c.after(), at), at);
+            if (c.before() != null) {
+                long before = Math.min(effectiveAt(c.before(), sourceZone), at - 1);
+                versions.put(userVersion(c.before(), before), before);
+            }
+        }
+        retry.run("Redis", "recording user versions", () -> {
+            state.delete(dropped);
+            state.addScored(versionsByKey);
         });
     }
 
@@ -132,32 +139,36 @@ public final class SaleJoiner {
     public Result apply(List<Change> orders, List<Change> details) {
         Set<String> touched = new LinkedHashSet<>();
         long now = clock.millis();
+        Map<String, String> orderRows = new LinkedHashMap<>();
+        for (Change c : orders) {
+            touched.add(c.id());
+            // A tombstone, and the details kept until the TTL, so a replay of this batch finds the same documents to delete.
+            orderRows.put(orderKey(c.id()), c.after() == null ? TOMBSTONE : json(c.after()));
+        }
+        Map<String, Map<String, String>> detailPuts = new LinkedHashMap<>();
+        Map<String, Set<String>> detailDeletes = new LinkedHashMap<>();
+        for (Change c : details) {
+            Map<String, Object> row = c.after() != null ? c.after() : c.before();
+            String orderId = String.valueOf(row.get("order_id"));
+            touched.add(orderId);
+            String key = detailsKey(orderId);
+            if (c.after() == null) {
+                detailPuts.getOrDefault(key, new LinkedHashMap<>()).remove(c.id());
+                detailDeletes.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(c.id());
+            } else {
+                detailDeletes.getOrDefault(key, new LinkedHashSet<>()).remove(c.id());
+                detailPuts.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(c.id(), json(c.after()));
+            }
+        }
+        List<String> orderIds = List.copyOf(touched);
+        List<String> orderKeys = orderIds.stream().map(SaleJoiner::orderKey).toList();
+        List<String> lineKeys = orderIds.stream().map(SaleJoiner::detailsKey).toList();
         retry.run("Redis", "buffering orders and details", () -> {
-            for (Change c : orders) {
-                String id = c.id();
-                touched.add(id);
-                if (c.after() == null) {
-                    // A tombstone, and the details kept until the TTL, so a replay of this batch finds the same documents to delete.
-                    state.setText(orderKey(id), TOMBSTONE);
-                } else {
-                    state.setText(orderKey(id), json(c.after()));
-                }
-            }
-            for (Change c : details) {
-                Map<String, Object> row = c.after() != null ? c.after() : c.before();
-                String orderId = String.valueOf(row.get("order_id"));
-                touched.add(orderId);
-                if (c.after() == null) {
-                    state.hashDelete(detailsKey(orderId), List.of(c.id()));
-                } else {
-                    state.hashPut(detailsKey(orderId), Map.of(c.id(), json(c.after())));
-                }
-            }
-            List<String> keys = new ArrayList<>();
-            touched.forEach(id -> {
-                keys.add(orderKey(id));
-                keys.add(detailsKey(id));
-            });
+            state.setText(orderRows);
+            state.hashDelete(detailDeletes);
+            state.hashPut(detailPuts);
+            List<String> keys = new ArrayList<>(orderKeys);
+            keys.addAll(lineKeys);
             state.expire(keys, ttl.toSeconds());
         });
         List<SaleRow> joined = new ArrayList<>();
@@ -165,22 +176,32 @@ public final class SaleJoiner {
         retry.run("Redis", "joining orders with details and users", () -> {
             joined.clear();
             ofDeletedOrders.clear();
+            List<String> orderTexts = state.getText(orderKeys);
+            List<Map<String, String>> lineMaps = state.hashGetAll(lineKeys);
             List<String> complete = new ArrayList<>();
             Map<String, Long> waiting = new LinkedHashMap<>();
-            for (String orderId : touched) {
-                String order = state.getText(orderKey(orderId));
-                Map<String, String> lines = state.hashGetAll(detailsKey(orderId));
+            List<JsonNode> joinable = new ArrayList<>();
+            List<Map<String, String>> joinableLines = new ArrayList<>();
+            for (int i = 0; i < orderIds.size(); i++) {
+                String order = orderTexts.get(i);
+                Map<String, String> lines = lineMaps.get(i);
                 if (TOMBSTONE.equals(order)) {
                     ofDeletedOrders.addAll(lines.keySet());
-                    complete.add(orderId);
+                    complete.add(orderIds.get(i));
                 } else if (order == null && lines.isEmpty()) {
-                    complete.add(orderId);
+                    complete.add(orderIds.get(i));
                 } else if (order == null || lines.isEmpty()) {
-                    waiting.put(orderId, now);
+                    waiting.put(orderIds.get(i), now);
                 } else {
-                    complete.add(orderId);
-                    joined.addAll(rows(JSON.readTree(order), lines.values()));
+                    complete.add(orderIds.get(i));
+                    joinable.add(JSON.readTree(order));
+                    joinableLines.add(lines);
                 }
+            }
+            List<Long> created = joinable.stream().map(o -> CdcRows.epochMillis(o.path("create_time").asText(), sourceZone)).toList();
+            List<String> users = state.latestAtOrBefore(joinable.stream().map(o -> userKey(o.path("user_id").asText())).toList(), created);
+            for (int i = 0; i < joinable.size(); i++) {
+                joined.addAll(rows(joinable.get(i), created.get(i), users.get(i), joinableLines.get(i).values()));
             }
             state.sortedRemove(WAITING, complete);
             state.addIfAbsent(WAITING, waiting);
@@ -192,12 +213,11 @@ public final class SaleJoiner {
         return new Result(joined, deleted, expired);
     }
 
-    private List<SaleRow> rows(JsonNode order, java.util.Collection<String> lines) throws JsonProcessingException {
+    /** The rows of one order, with the user version in effect at its creation (null: none known). */
+    private List<SaleRow> rows(JsonNode order, long created, String user, Collection<String> lines) throws JsonProcessingException {
         String orderId = order.path("id").asText();
         String userId = order.path("user_id").asText();
-        long created = CdcRows.epochMillis(order.path("create_time").asText(), sourceZone);
         LocalDate orderDay = LocalDate.parse(time.day(created));
-        String user = state.latestAtOrBefore(userKey(userId), created);
         JsonNode u = user == null ? JSON.createObjectNode() : JSON.readTree(user);
         Integer age = u.path("birthday").isTextual()
                 ? Period.between(LocalDate.parse(u.path("birthday").asText()), orderDay).getYears() : null;
@@ -217,10 +237,14 @@ public final class SaleJoiner {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static String json(Map<String, Object> row) throws JsonProcessingException {
+    private static String json(Map<String, Object> row) {
         Map<String, Object> plain = new LinkedHashMap<>();
         row.forEach((k, v) -> plain.put(k, v instanceof BigDecimal d ? d.toPlainString() : v));
-        return JSON.writeValueAsString(plain);
+        try {
+            return JSON.writeValueAsString(plain);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One row change: its key and its after image (null for a delete). */

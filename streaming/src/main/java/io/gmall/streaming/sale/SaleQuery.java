@@ -69,7 +69,7 @@ public final class SaleQuery implements GmallQuery {
         if (!retry.call("Redis", "checking the user bootstrap", () -> state.exists(BOOTSTRAPPED))) {
             List<Map<String, Object>> users = currentUsers.get();
             joiner.applyUsers(users.stream().map(u -> new SaleJoiner.Change(String.valueOf(u.get("id")), null, u)).toList());
-            retry.run("Redis", "marking the user bootstrap", () -> state.setText(BOOTSTRAPPED, Integer.toString(users.size())));
+            retry.run("Redis", "marking the user bootstrap", () -> state.setText(Map.of(BOOTSTRAPPED, Integer.toString(users.size()))));
             LOG.info("user dimension bootstrapped with {} users", users.size());
         }
     }

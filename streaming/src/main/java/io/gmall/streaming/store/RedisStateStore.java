@@ -3,8 +3,11 @@ package io.gmall.streaming.store;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Response;
@@ -43,13 +46,17 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public void addScored(String key, Map<String, Long> scores) {
-        if (scores.isEmpty()) {
-            return;
+    public void addScored(Map<String, Map<String, Long>> scoresByKey) {
+        try (AbstractPipeline p = redis.pipelined()) {
+            scoresByKey.forEach((key, scores) -> {
+                if (!scores.isEmpty()) {
+                    Map<String, Double> d = new HashMap<>();
+                    scores.forEach((m, s) -> d.put(m, s.doubleValue()));
+                    p.zadd(k(key), d);
+                }
+            });
+            p.sync();
         }
-        Map<String, Double> d = new java.util.HashMap<>();
-        scores.forEach((m, s) -> d.put(m, s.doubleValue()));
-        redis.zadd(k(key), d);
     }
 
     @Override
@@ -77,32 +84,57 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public String latestAtOrBefore(String key, long maxScore) {
-        List<String> latest = redis.zrevrangeByScore(k(key), Long.toString(maxScore), "-inf", 0, 1);
-        if (!latest.isEmpty()) {
-            return latest.get(0);
+    public List<String> latestAtOrBefore(List<String> keys, List<Long> maxScores) {
+        List<Response<List<String>>> atOrBefore = new ArrayList<>();
+        List<Response<List<Tuple>>> lowest = new ArrayList<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (int i = 0; i < keys.size(); i++) {
+                atOrBefore.add(p.zrevrangeByScore(k(keys.get(i)), Long.toString(maxScores.get(i)), "-inf", 0, 1));
+                lowest.add(p.zrangeWithScores(k(keys.get(i)), ZRangeParams.zrangeParams(0, 0)));
+            }
+            p.sync();
         }
-        List<Tuple> first = redis.zrangeWithScores(k(key), ZRangeParams.zrangeParams(0, 0));
-        return first.isEmpty() ? null : first.get(0).getElement();
+        List<String> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            List<String> latest = atOrBefore.get(i).get();
+            List<Tuple> first = lowest.get(i).get();
+            out.add(!latest.isEmpty() ? latest.get(0) : first.isEmpty() ? null : first.get(0).getElement());
+        }
+        return out;
     }
 
     @Override
-    public void hashPut(String key, Map<String, String> fields) {
-        if (!fields.isEmpty()) {
-            redis.hset(k(key), fields);
+    public void hashPut(Map<String, Map<String, String>> fieldsByKey) {
+        try (AbstractPipeline p = redis.pipelined()) {
+            fieldsByKey.forEach((key, fields) -> {
+                if (!fields.isEmpty()) {
+                    p.hset(k(key), fields);
+                }
+            });
+            p.sync();
         }
     }
 
     @Override
-    public void hashDelete(String key, Collection<String> fields) {
-        if (!fields.isEmpty()) {
-            redis.hdel(k(key), fields.toArray(String[]::new));
+    public void hashDelete(Map<String, ? extends Collection<String>> fieldsByKey) {
+        try (AbstractPipeline p = redis.pipelined()) {
+            fieldsByKey.forEach((key, fields) -> {
+                if (!fields.isEmpty()) {
+                    p.hdel(k(key), fields.toArray(String[]::new));
+                }
+            });
+            p.sync();
         }
     }
 
     @Override
-    public Map<String, String> hashGetAll(String key) {
-        return redis.hgetAll(k(key));
+    public List<Map<String, String>> hashGetAll(List<String> keys) {
+        List<Response<Map<String, String>>> responses = new ArrayList<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            keys.forEach(key -> responses.add(p.hgetAll(k(key))));
+            p.sync();
+        }
+        return responses.stream().map(Response::get).toList();
     }
 
     @Override
@@ -152,13 +184,17 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     }
 
     @Override
-    public void setText(String key, String value) {
-        redis.set(k(key), value);
+    public void setText(Map<String, String> values) {
+        if (!values.isEmpty()) {
+            Map<String, String> prefixed = new LinkedHashMap<>();
+            values.forEach((key, value) -> prefixed.put(k(key), value));
+            redis.mset(prefixed.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
+        }
     }
 
     @Override
-    public String getText(String key) {
-        return redis.get(k(key));
+    public List<String> getText(List<String> keys) {
+        return keys.isEmpty() ? List.of() : redis.mget(keys.stream().map(this::k).toArray(String[]::new));
     }
 
     @Override

@@ -20,17 +20,23 @@ public interface StateStore {
     /** ZCOUNT over consecutive half-open ranges {@code [bounds[i], bounds[i+1])}: one count per range. */
     long[] countRanges(String key, long[] bounds);
 
-    /** ZADD with scores as given (overwrites). */
-    void addScored(String key, Map<String, Long> scores);
+    /** ZADD with scores as given (overwrites), per key. */
+    void addScored(Map<String, Map<String, Long>> scoresByKey);
 
-    /** The member with the highest score not above {@code maxScore}; if none, the lowest-scored member; null for an empty set. */
-    String latestAtOrBefore(String key, long maxScore);
+    /**
+     * Per key, the member with the highest score not above the key's {@code maxScore}; if none, the
+     * lowest-scored member; null for an empty set. In the order given.
+     */
+    List<String> latestAtOrBefore(List<String> keys, List<Long> maxScores);
 
-    void hashPut(String key, Map<String, String> fields);
+    /** HSET per key. */
+    void hashPut(Map<String, Map<String, String>> fieldsByKey);
 
-    void hashDelete(String key, Collection<String> fields);
+    /** HDEL per key. */
+    void hashDelete(Map<String, ? extends Collection<String>> fieldsByKey);
 
-    Map<String, String> hashGetAll(String key);
+    /** HGETALL of each key (empty for an absent key), in the order given. */
+    List<Map<String, String>> hashGetAll(List<String> keys);
 
     void setAdd(String key, Collection<String> members);
 
@@ -50,9 +56,11 @@ public interface StateStore {
 
     boolean exists(String key);
 
-    void setText(String key, String value);
+    /** SET of each key. */
+    void setText(Map<String, String> values);
 
-    String getText(String key);
+    /** GET of each key, null where absent, in the order given. */
+    List<String> getText(List<String> keys);
 
     void delete(Collection<String> keys);
 }

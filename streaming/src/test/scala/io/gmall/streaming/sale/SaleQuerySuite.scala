@@ -162,6 +162,20 @@ class SaleQuerySuite extends SparkSuite {
     assert(docs.isEmpty)
   }
 
+  test("changes of one detail within one batch apply in binlog order") {
+    sendUser("c", null, user(7, "1", null))
+    val q = start()
+    sendOrder("c", null, o1)
+    sendDetail("c", null, detail(11, 1))
+    sendDetail("d", detail(11, 1), null)
+    sendDetail("c", null, detail(12, 1, num = 1))
+    sendDetail("u", detail(12, 1, num = 1), detail(12, 1, num = 3))
+    drain(q)
+    assert(docs.keySet == Set("12"), "the detail inserted and deleted in the batch is not indexed")
+    assert(docs("12").getAs[Int]("sku_num") == 3)
+    assert(state.hashes(SaleJoiner.detailsKey("1")).keySet == Set("12"))
+  }
+
   test("a batch replayed after the sink wrote and before the commit writes the same documents") {
     sendUser("c", null, user(7, "1", null))
     val q = start()

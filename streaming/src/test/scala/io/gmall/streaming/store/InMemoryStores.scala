@@ -24,8 +24,8 @@ class InMemoryStateStore extends StateStore {
   override def addIfAbsent(key: String, scores: util.Map[String, java.lang.Long]): Unit =
     scores.asScala.foreach { case (m, s) => if (!z(key).contains(m)) z(key)(m) = s }
 
-  override def addScored(key: String, scores: util.Map[String, java.lang.Long]): Unit =
-    scores.asScala.foreach { case (m, s) => z(key)(m) = s }
+  override def addScored(scoresByKey: util.Map[String, util.Map[String, java.lang.Long]]): Unit =
+    scoresByKey.asScala.foreach { case (key, scores) => scores.asScala.foreach { case (m, s) => z(key)(m) = s } }
 
   override def scores(key: String, members: util.List[String]): util.List[java.lang.Long] =
     members.asScala.map(m => sorted.get(key).flatMap(_.get(m)).map(Long.box).orNull).asJava
@@ -33,22 +33,24 @@ class InMemoryStateStore extends StateStore {
   override def countRanges(key: String, bounds: Array[Long]): Array[Long] =
     (0 until bounds.length - 1).map(i => sorted.get(key).map(_.values.count(s => s >= bounds(i) && s < bounds(i + 1)).toLong).getOrElse(0L)).toArray
 
-  override def latestAtOrBefore(key: String, maxScore: Long): String = sorted.get(key) match {
-    case None => null
-    case Some(m) if m.isEmpty => null
-    case Some(m) =>
-      val ordered = m.toSeq.sortBy { case (member, score) => (score, member) }
+  override def latestAtOrBefore(keys: util.List[String], maxScores: util.List[java.lang.Long]): util.List[String] =
+    keys.asScala.zip(maxScores.asScala).map { case (key, maxScore) =>
+      val ordered = sorted.get(key).toSeq.flatMap(_.toSeq).sortBy { case (member, score) => (score, member) }
       ordered.filter(_._2 <= maxScore).lastOption.orElse(ordered.headOption).map(_._1).orNull
-  }
+    }.asJava
 
-  override def hashPut(key: String, fields: util.Map[String, String]): Unit =
-    if (!fields.isEmpty) hashes.getOrElseUpdate(key, mutable.Map.empty) ++= fields.asScala
+  override def hashPut(fieldsByKey: util.Map[String, util.Map[String, String]]): Unit =
+    fieldsByKey.asScala.foreach { case (key, fields) =>
+      if (!fields.isEmpty) hashes.getOrElseUpdate(key, mutable.Map.empty) ++= fields.asScala
+    }
 
-  override def hashDelete(key: String, fields: util.Collection[String]): Unit =
-    hashes.get(key).foreach { h => h --= fields.asScala; if (h.isEmpty) hashes.remove(key) }
+  override def hashDelete(fieldsByKey: util.Map[String, _ <: util.Collection[String]]): Unit =
+    fieldsByKey.asScala.foreach { case (key, fields) =>
+      hashes.get(key).foreach { h => h --= fields.asScala; if (h.isEmpty) hashes.remove(key) }
+    }
 
-  override def hashGetAll(key: String): util.Map[String, String] =
-    new util.HashMap[String, String](hashes.getOrElse(key, mutable.Map.empty[String, String]).asJava)
+  override def hashGetAll(keys: util.List[String]): util.List[util.Map[String, String]] =
+    keys.asScala.map(key => new util.HashMap[String, String](hashes.getOrElse(key, mutable.Map.empty[String, String]).asJava): util.Map[String, String]).asJava
 
   override def setAdd(key: String, members: util.Collection[String]): Unit =
     if (!members.isEmpty) sets.getOrElseUpdate(key, mutable.Set.empty) ++= members.asScala
@@ -73,9 +75,9 @@ class InMemoryStateStore extends StateStore {
   override def exists(key: String): Boolean =
     sorted.contains(key) || hashes.contains(key) || sets.contains(key) || texts.contains(key)
 
-  override def setText(key: String, value: String): Unit = texts(key) = value
+  override def setText(values: util.Map[String, String]): Unit = texts ++= values.asScala
 
-  override def getText(key: String): String = texts.get(key).orNull
+  override def getText(keys: util.List[String]): util.List[String] = keys.asScala.map(texts.get(_).orNull).asJava
 
   override def delete(keys: util.Collection[String]): Unit = keys.asScala.foreach { k =>
     sorted.remove(k); hashes.remove(k); sets.remove(k); texts.remove(k)

@@ -28,29 +28,27 @@ class StoresIT extends SparkSuite {
         s.addLowest("z", scores(Map("a" -> 30L, "b" -> 40L, "c" -> 10L)))
         s.addIfAbsent("w", scores(Map("x" -> 5L)))
         s.addIfAbsent("w", scores(Map("x" -> 1L, "y" -> 2L)))
-        s.addScored("u", scores(Map("v1" -> 100L, "v2" -> 200L, "v0" -> 0L)))
-        s.hashPut("h", Map("1" -> "1.50", "2" -> "2.25").asJava)
-        s.hashDelete("h", List("2", "3").asJava)
+        s.addScored(Map("u" -> scores(Map("v1" -> 100L, "v2" -> 200L, "v0" -> 0L)), "u2" -> scores(Map("only" -> 7L))).asJava)
+        s.hashPut(Map("h" -> Map("1" -> "1.50", "2" -> "2.25").asJava, "h2" -> Map("x" -> "y").asJava).asJava)
+        s.hashDelete(Map("h" -> List("2", "3").asJava, "h2" -> List("x").asJava).asJava)
         s.setAdd("s", List("d1", "d2").asJava)
         s.setRemove("s", List("d1").asJava)
-        s.setText("t", "{}")
+        s.setText(Map("t" -> "{}", "t2" -> "[]").asJava)
       }
       for ((what, answer) <- Seq[(String, StateStore => Any)](
         "scores" -> (_.scores("z", List("a", "b", "c", "missing").asJava).asScala.toList),
         "countRanges" -> (_.countRanges("z", Array(0L, 20L, 31L, 100L)).toList),
         "addIfAbsent" -> (_.scores("w", List("x", "y").asJava).asScala.toList),
-        "latest at 150" -> (_.latestAtOrBefore("u", 150L)),
-        "latest at 200" -> (_.latestAtOrBefore("u", 200L)),
-        "latest before all" -> (_.latestAtOrBefore("u", -5L)),
-        "latest of nothing" -> (_.latestAtOrBefore("none", 5L)),
-        "hash" -> (_.hashGetAll("h").asScala.toMap),
+        "latest at 150, at 200, before all, of nothing, of another key" -> (_.latestAtOrBefore(
+          List("u", "u", "u", "none", "u2").asJava, List(150L, 200L, -5L, 5L, 7L).map(Long.box).asJava).asScala.toList),
+        "hashes, one emptied, one absent" -> (_.hashGetAll(List("h", "h2", "none").asJava).asScala.map(_.asScala.toMap).toList),
         "set" -> (_.setMembers("s").asScala.toSet),
-        "text" -> (_.getText("t")),
+        "texts" -> (_.getText(List("t", "none", "t2").asJava).asScala.toList),
         "exists" -> (s => (s.exists("t"), s.exists("none"))),
         "pop" -> (s => (s.popScoredBelow("u", 150L).asScala.toSet, s.scores("u", List("v0", "v1", "v2").asJava).asScala.toList)))) {
         assert(answer(redis) == answer(model), what)
       }
-      for (s <- Seq[StateStore](redis, model)) s.delete(List("z", "w", "u", "h", "s", "t").asJava)
+      for (s <- Seq[StateStore](redis, model)) s.delete(List("z", "w", "u", "u2", "h", "h2", "s", "t", "t2").asJava)
       assert(!redis.exists("z") && !redis.exists("t"))
     } finally redis.close()
   }

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -117,9 +118,14 @@ public final class SparkStreaming implements Component {
         return verdict.text();
     }
 
+    /** The longest trigger interval of the application's queries (bronze has its own). */
     private Duration trigger(Context ctx) {
+        return Stream.of("trigger.seconds", "bronze.trigger.seconds").map(key -> seconds(ctx, key)).max(Duration::compareTo).orElseThrow();
+    }
+
+    private Duration seconds(Context ctx, String key) {
         try {
-            return Duration.ofSeconds(appSetting(ctx, "trigger.seconds").map(s -> Long.parseLong(s.strip())).orElse(0L));
+            return Duration.ofSeconds(appSetting(ctx, key).map(s -> Long.parseLong(s.strip())).orElse(0L));
         } catch (NumberFormatException e) {
             return Duration.ZERO;
         }
