@@ -8,6 +8,7 @@ import io.gmall.local.component.LogServer;
 import io.gmall.local.component.MariaDb;
 import io.gmall.local.component.Nginx;
 import io.gmall.local.component.Redis;
+import io.gmall.local.component.Serving;
 import io.gmall.local.component.SparkStandalone;
 import io.gmall.local.component.SparkStreaming;
 import java.io.IOException;
@@ -33,10 +34,10 @@ import picocli.CommandLine.Parameters;
         subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class, Launcher.SparkJob.class})
 public final class Launcher {
 
-    /** The stack in dependency order; a later issue adds serving. */
+    /** The stack in dependency order. */
     public static List<Component> components() {
         return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
-                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming(),
+                new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming(), new Serving(),
                 SparkStandalone.master(), SparkStandalone.worker());
     }
 
