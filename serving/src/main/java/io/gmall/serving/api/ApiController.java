@@ -8,7 +8,9 @@ import io.gmall.serving.search.SaleDetail;
 import io.gmall.serving.search.SaleSearch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.gmall.serving.ServingProperties;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,10 @@ public class ApiController {
     private final SaleSearch sales;
     private final AlertSearch alerts;
     private final RequestParams params;
+    private final ZoneId zone;
 
-    public ApiController(RealtimeService realtime, SaleSearch sales, AlertSearch alerts, RequestParams params) {
+    public ApiController(RealtimeService realtime, SaleSearch sales, AlertSearch alerts, RequestParams params, ServingProperties properties) {
+        this.zone = properties.businessZone();
         this.realtime = realtime;
         this.sales = sales;
         this.alerts = alerts;
@@ -73,6 +77,12 @@ public class ApiController {
         LocalDate day = params.date("date", date);
         int page = params.page("startpage", startpage);
         return alerts.search(day, page, params.size("size", size, 20, page, "startpage"));
+    }
+
+    @Operation(summary = "Today's business day and the zone the API's dates are in (the dashboard's default date)")
+    @GetMapping("/today")
+    public Map<String, String> today() {
+        return Map.of("date", LocalDate.now(zone).toString(), "zone", zone.getId());
     }
 
     @Operation(summary = "The nightly reconcile runs of the day and their corrections")

@@ -202,6 +202,23 @@ class ApiTest {
     }
 
     @Test
+    void todayIsTheBusinessDayInTheConfiguredZone() throws Exception {
+        String expected = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
+        JsonNode today = body(mvc.perform(get("/today")).andExpect(status().isOk()).andReturn());
+        assertThat(today.get("zone").asText()).isEqualTo("Asia/Shanghai");
+        assertThat(today.get("date").asText()).isIn(expected, java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString());
+    }
+
+    @Test
+    void theDashboardAndItsChartLibraryAreServedByTheAppItself() throws Exception {
+        mvc.perform(get("/")).andExpect(status().isOk());
+        String page = mvc.perform(get("/index.html")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("webjars/echarts/5.3.1/dist/echarts.min.js").doesNotContain("http://").doesNotContain("https://");
+        mvc.perform(get("/webjars/echarts/5.3.1/dist/echarts.min.js")).andExpect(status().isOk());
+        mvc.perform(get("/dashboard.js")).andExpect(status().isOk());
+    }
+
+    @Test
     void reconcileStatusSaysTruthfullyThatNoRunExists() throws Exception {
         mvc.perform(get("/reconcile-status").param("date", "2026-11-24")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("no run")).andExpect(jsonPath("$.runs").isEmpty());

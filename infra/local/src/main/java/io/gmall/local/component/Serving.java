@@ -25,6 +25,12 @@ public final class Serving implements Component {
         return List.of("hbase", "elasticsearch");
     }
 
+    /** Not for the server itself: the dashboard's test drives Debian's chromium through chromedriver. */
+    @Override
+    public List<String> debianPackages() {
+        return List.of("chromium", "chromium-driver");
+    }
+
     @Override
     public List<Integer> ports(LocalConfig config) {
         return List.of(config.port(name()));
