@@ -33,10 +33,20 @@ function format(id, value) {
     : Number(value).toLocaleString('en-US');
 }
 
-function cell(row, text) {
-  const td = document.createElement('td');
-  td.textContent = text === null || text === undefined ? '' : String(text);
-  row.appendChild(td);
+// Rows as text only (never HTML), each marked with its id for the tests.
+function fillTable(tableId, items, idOf, cellsOf) {
+  const body = $(tableId).tBodies[0];
+  body.replaceChildren();
+  for (const item of items) {
+    const row = document.createElement('tr');
+    row.dataset.id = idOf(item);
+    for (const text of cellsOf(item)) {
+      const td = document.createElement('td');
+      td.textContent = text === null || text === undefined ? '' : String(text);
+      row.appendChild(td);
+    }
+    body.appendChild(row);
+  }
 }
 
 async function loadTotals() {
@@ -88,16 +98,8 @@ function pie(id, stat) {
 async function loadSales() {
   const sale = await api('sale_detail', { date: state.date, startpage: state.salePage, size: PAGE_SIZE, keyword: state.keyword });
   state.saleTotal = sale.total;
-  const body = $('sale-table').tBodies[0];
-  body.replaceChildren();
-  for (const d of sale.detail) {
-    const row = document.createElement('tr');
-    row.dataset.id = d.order_detail_id;
-    for (const v of [d.order_detail_id, d.order_id, d.create_time, d.sku_name, d.sku_price, d.sku_num, d.user_gender, d.user_age, d.user_level, d.area]) {
-      cell(row, v);
-    }
-    body.appendChild(row);
-  }
+  fillTable('sale-table', sale.detail, (d) => d.order_detail_id, (d) =>
+    [d.order_detail_id, d.order_id, d.create_time, d.sku_name, d.sku_price, d.sku_num, d.user_gender, d.user_age, d.user_level, d.area]);
   $('sale-total').textContent = sale.total + ' rows';
   $('sale-total').dataset.total = sale.total;
   pager('sale', state.salePage, sale.total);
@@ -117,17 +119,9 @@ function pager(what, page, total) {
 async function loadAlerts() {
   const page = await api('alerts', { date: state.date, startpage: state.alertPage, size: PAGE_SIZE });
   state.alertTotal = page.total;
-  const body = $('alert-table').tBodies[0];
-  body.replaceChildren();
-  for (const a of page.alerts) {
-    const row = document.createElement('tr');
-    row.dataset.id = a.alert_id;
-    cell(row, new Date(a.alert_time).toISOString());
-    cell(row, a.mid);
-    cell(row, (a.uids || []).join(', '));
-    cell(row, new Date(a.window_start).toISOString().substring(11, 16) + '–' + new Date(a.window_end).toISOString().substring(11, 16) + ' UTC');
-    body.appendChild(row);
-  }
+  const minute = (ms) => new Date(ms).toISOString().substring(11, 16);
+  fillTable('alert-table', page.alerts, (a) => a.alert_id, (a) =>
+    [new Date(a.alert_time).toISOString(), a.mid, (a.uids || []).join(', '), minute(a.window_start) + '–' + minute(a.window_end) + ' UTC']);
   pager('alert', state.alertPage, page.total);
 }
 
