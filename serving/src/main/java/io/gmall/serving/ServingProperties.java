@@ -12,7 +12,7 @@ import org.springframework.validation.annotation.Validated;
 /** The serving settings (application.properties documents each key); validated at start. */
 @Validated
 @ConfigurationProperties("gmall.serving")
-public record ServingProperties(@NotNull Hbase hbase, @NotNull Es es, @NotNull ZoneId businessZone,
+public record ServingProperties(@NotNull Hbase hbase, @NotNull Es es, @NotNull ZoneId businessZone, @NotNull Duration realtimeCache,
                                 @Min(1) @Max(1000) int maxPageSize, @Min(1) @Max(100_000) int maxResultWindow,
                                 @Min(1) @Max(1000) int maxKeywordLength) {
 

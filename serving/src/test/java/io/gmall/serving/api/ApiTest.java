@@ -36,7 +36,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 /** The API's contract and refusals, over stores held in memory (the real stores: ServingIT). */
-@SpringBootTest
+@SpringBootTest(properties = "gmall.serving.realtime-cache=0s")
 @AutoConfigureMockMvc
 class ApiTest {
 

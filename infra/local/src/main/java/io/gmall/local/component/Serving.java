@@ -17,10 +17,10 @@ public final class Serving extends SpringBootServer {
         return List.of("hbase", "elasticsearch");
     }
 
-    /** Not for the server itself: the dashboard's test drives Debian's chromium through chromedriver. */
+    /** Not for the server itself: the dashboard's test drives chromium through chromedriver, and wrk loads the API in its benchmark. */
     @Override
     public List<String> debianPackages() {
-        return List.of("chromium", "chromium-driver");
+        return List.of("chromium", "chromium-driver", "wrk");
     }
 
     @Override
