@@ -235,6 +235,23 @@ class ServingIT {
     }
 
     @Test
+    void overTomcatAnOversizedKeywordAndABrokenQueryStringAreProblemsNamingWhatIsWrong() throws Exception {
+        assertThat(get("/sale_detail?date=" + DAY + "&keyword=" + "a".repeat(10_240), 400).get("parameter").asText()).isEqualTo("keyword");
+        // Written by hand: java.net.URI refuses to build a broken escape, as a careful client would.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET /sale_detail?date=" + DAY + "&keyword=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"parameter\":\"query\"");
+        }
+        JsonNode empty = get("/sale_detail?date=1999-01-01", 200);
+        assertThat(empty.get("total").asLong()).isZero();
+        for (JsonNode stat : empty.get("stat")) {
+            assertThat(stat.get("options").size()).as("every slice listed, at 0").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
     void readinessReadsBothStoresAndTheApiIsDocumentedAndMeasured() throws Exception {
         JsonNode ready = get("/actuator/health/readiness", 200);
         assertThat(ready.get("status").asText()).isEqualTo("UP");

@@ -28,6 +28,7 @@ public final class EsSaleSearch implements SaleSearch {
 
     static final Map<String, String> GENDERS = Map.of("M", "male", "F", "female");
     private static final String UNKNOWN = "unknown";
+    private static final List<String> AGE_BANDS = List.of("under 20", "20-29", "30 and over");
 
     private final ElasticsearchClient es;
     private final String index;
@@ -56,9 +57,9 @@ public final class EsSaleSearch implements SaleSearch {
                     .trackTotalHits(t -> t.enabled(true))
                     .aggregations("gender", a -> a.terms(t -> t.field("user_gender").missing(UNKNOWN).size(10)))
                     .aggregations("age", a -> a.range(g -> g.field("user_age")
-                            .ranges(x -> x.key("under 20").to(20.0))
-                            .ranges(x -> x.key("20-29").from(20.0).to(30.0))
-                            .ranges(x -> x.key("30 and over").from(30.0)))), Map.class);
+                            .ranges(x -> x.key(AGE_BANDS.get(0)).to(20.0))
+                            .ranges(x -> x.key(AGE_BANDS.get(1)).from(20.0).to(30.0))
+                            .ranges(x -> x.key(AGE_BANDS.get(2)).from(30.0)))), Map.class);
         } catch (IOException | ElasticsearchException e) {
             throw new StoreUnavailableException("Elasticsearch", "searching " + index, e);
         }
@@ -72,6 +73,7 @@ public final class EsSaleSearch implements SaleSearch {
             }
         }
         Map<String, Long> ages = new LinkedHashMap<>();
+        AGE_BANDS.forEach(band -> ages.put(band, 0L));
         long banded = 0;
         if (r.aggregations().containsKey("age")) {
             for (RangeBucket b : r.aggregations().get("age").range().buckets().array()) {
