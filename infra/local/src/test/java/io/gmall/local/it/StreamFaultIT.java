@@ -92,7 +92,7 @@ class StreamFaultIT {
         assertThat(judged.waitFor(6, TimeUnit.MINUTES)).isTrue();
         System.out.println(report);
         assertThat(judged.exitValue()).as(report).isZero();
-        assertThat(report).contains("every store agrees with the ledgers").contains("bronze_duplicates");
+        assertThat(report).contains("every store figure agrees with the ledgers").contains("bronze_duplicates");
     }
 
     /** A business day 3 to 27 days back (the collector refuses client times a month old) (inside the stream's state retention) that no earlier run of this test used. */
