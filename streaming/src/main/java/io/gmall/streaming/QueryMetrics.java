@@ -33,7 +33,6 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
     private final SparkSession spark;
     private final Map<String, Snapshot> last = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
     private final Map<String, Map.Entry<String, java.util.function.LongSupplier>> counters = new java.util.concurrent.ConcurrentSkipListMap<>();
     private HttpServer server;
 
@@ -85,10 +84,6 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         Snapshot snap = new Snapshot(p.batchId(), Instant.parse(p.timestamp()), p.inputRowsPerSecond(), p.numInputRows(),
                 total == null ? 0 : total, stateRows, lag);
         last.put(p.name(), snap);
-        String watermark = p.eventTime().get("watermark");
-        if (watermark != null) {
-            watermarks.put(p.name(), Instant.parse(watermark).toEpochMilli());
-        }
         if (p.numInputRows() > 0) {
             LOG.info("query {} batch {}: {} rows, {} rows/s, {} ms ({}), state {} rows, lag {}", p.name(), p.batchId(), p.numInputRows(),
                     Math.round(p.inputRowsPerSecond()), snap.batchMillis(), phases(p.durationMs()), stateRows, lag);
@@ -149,10 +144,6 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         metric(b, "gmall_stream_state_rows", "rows held in the query's state store", s -> s.stateRows());
         metric(b, "gmall_stream_kafka_lag_records", "records behind the latest Kafka offsets after the last micro-batch", s -> s.lag());
         metric(b, "gmall_stream_last_progress_timestamp_seconds", "when the query last reported progress", s -> s.at().toEpochMilli() / 1000.0);
-        // Judges use it: an event older than the watermark when it arrives is dropped by the query.
-        b.append("# HELP gmall_stream_event_time_watermark_ms event-time watermark of a query that has one, epoch ms\n")
-                .append("# TYPE gmall_stream_event_time_watermark_ms gauge\n");
-        watermarks.forEach((query, ms) -> b.append("gmall_stream_event_time_watermark_ms{query=\"").append(query).append("\"} ").append(ms).append('\n'));
         return b.toString();
     }
 

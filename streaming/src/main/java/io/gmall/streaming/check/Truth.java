@@ -73,9 +73,9 @@ public final class Truth {
                     firstVisits.computeIfAbsent(day.getKey(), d -> new HashMap<>()).merge(v.getKey(), v.getValue().asLong(), Math::min)));
             l.path("orders").forEach(o -> orders.put(o.path("order_id").asText(), o));
             l.path("alerts").forEach(expectedAlerts::add);
-            JsonNode floor = l.path("run").path("stream_alert_watermark_at_start");
             for (JsonNode a : l.path("late_activities")) {
-                if (behindWatermark(a, floor.isNumber() ? floor.asLong() : null, watermark)) {
+                // Behind the watermark when it arrived (a margin for the watermark trailing the newest event by a batch).
+                if (a.path("lag_ms").asLong() > watermark.toMillis() - WATERMARK_MARGIN.toMillis()) {
                     late.computeIfAbsent(a.path("mid").asText(), m -> new ArrayList<>()).add(a.path("ts").asLong());
                 }
             }
@@ -122,20 +122,6 @@ public final class Truth {
         t.lateActivities = late;
         t.horizon = horizon;
         return t;
-    }
-
-    /**
-     * Whether a claim or click was behind the stream's watermark when it arrived (with a margin for the watermark
-     * trailing the newest event by a batch). When the run recorded the stream's watermark at its start: older
-     * than that, or behind the run's own newest event by more than the watermark delay (event time, whatever
-     * the simulated clock). Otherwise, as runs recorded before: acknowledged later than the delay by the wall clock.
-     */
-    static boolean behindWatermark(JsonNode activity, Long watermarkAtStart, Duration watermark) {
-        long delay = watermark.toMillis() - WATERMARK_MARGIN.toMillis();
-        if (watermarkAtStart == null) {
-            return activity.path("lag_ms").asLong() > delay;
-        }
-        return activity.path("ts").asLong() < watermarkAtStart + WATERMARK_MARGIN.toMillis() || activity.path("event_lag_ms").asLong() > delay;
     }
 
     /** Whether a late claim or click of {@code mid} falls in {@code [start, end)}: the stream may have dropped it. */

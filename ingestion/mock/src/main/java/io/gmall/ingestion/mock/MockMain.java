@@ -65,9 +65,6 @@ public final class MockMain implements Callable<Integer> {
     int buyPercent;
     @Option(names = "--zone", defaultValue = "${env:GMALL_BUSINESS_ZONE:-Asia/Shanghai}", description = "business time zone of the ledger (default ${DEFAULT-VALUE})")
     String zone;
-    @Option(names = "--stream-metrics", defaultValue = "${env:GMALL_STREAM_METRICS_URL:-}",
-            description = "the stream's /metrics, read at start for the alerts watermark the ledger is judged against (default ${DEFAULT-VALUE})")
-    String streamMetrics;
     @Option(names = "--collector", defaultValue = "${env:GMALL_COLLECTOR_URL:-http://127.0.0.1:8080/api/v1/logs}", description = "collector URL (default ${DEFAULT-VALUE})")
     URI collector;
     @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}")
@@ -148,8 +145,6 @@ public final class MockMain implements Callable<Integer> {
         run.put("speed", speed);
         run.put("rate", rate);
         run.put("collector", collector.toString());
-        // Absent when the stream could not be asked: the check then falls back to judging lateness by the wall clock.
-        StreamWatermark.ofAlerts(streamMetrics).ifPresent(w -> run.put("stream_alert_watermark_at_start", w));
         LedgerWriter writer = new LedgerWriter(ledger, root.resolve(ledgerDir), run, simulation.abuseWindows(), LedgerWriter.EVERY);
         writer.start();
         AtomicLong done = new AtomicLong();
