@@ -97,7 +97,6 @@ public final class Demo implements Callable<Integer> {
 
     private static int run(List<String> command, Context ctx) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO().directory(ctx.layout().root().toFile());
-        pb.environment().putAll(Endpoints.of(ctx.config()).asEnv());
         pb.environment().putAll(SparkJvm.env(ctx));
         return pb.start().waitFor();
     }

@@ -75,27 +75,15 @@ public final class ApiCheck implements Callable<Integer> {
                     text(d, "order_status"), text(d, "user_gender"), d.path("user_age").isNumber() ? d.path("user_age").asInt() : null,
                     text(d, "user_level"), d.path("sku_num").asInt(), d.path("sku_price").asDouble())));
         }
-        return new Observed() {
-            @Override
-            public Map<String, String> hours(String metric, String dt) {
-                if (metric.equals("order_count")) {
-                    return null;
-                }
-                Map<String, String> hours = new HashMap<>();
-                get("/realtime-hour?id=" + metric + "&date=" + dt).path("today").fields().forEachRemaining(h -> hours.put(h.getKey(), h.getValue().asText()));
-                return hours;
+        Observed.Hours hours = (metric, dt) -> {
+            if (metric.equals("order_count")) {
+                return null;
             }
-
-            @Override
-            public Map<String, String> alerts() {
-                return alerts;
-            }
-
-            @Override
-            public Map<String, Observed.SaleDoc> sale() {
-                return sale;
-            }
+            Map<String, String> byHour = new HashMap<>();
+            get("/realtime-hour?id=" + metric + "&date=" + dt).path("today").fields().forEachRemaining(h -> byHour.put(h.getKey(), h.getValue().asText()));
+            return byHour;
         };
+        return new Observed(hours, alerts, sale);
     }
 
     /** Every row of a paged answer, as deep as the API pages. */

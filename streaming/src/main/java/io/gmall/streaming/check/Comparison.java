@@ -45,12 +45,12 @@ final class Comparison {
     static List<Line> lines(Truth truth, Observed observed, Duration window) {
         List<Line> lines = new ArrayList<>();
         for (String dt : truth.dau.keySet()) {
-            hourly(lines, "dau", dt, decimals(truth.dau.get(dt)), observed.hours("dau", dt));
-            hourly(lines, "new_mid", dt, decimals(truth.newMid.get(dt)), observed.hours("new_mid", dt));
+            hourly(lines, "dau", dt, decimals(truth.dau.get(dt)), observed.hours().of("dau", dt));
+            hourly(lines, "new_mid", dt, decimals(truth.newMid.get(dt)), observed.hours().of("new_mid", dt));
         }
         for (String dt : truth.orderCount.keySet()) {
-            hourly(lines, "order_count", dt, decimals(truth.orderCount.get(dt)), observed.hours("order_count", dt));
-            hourly(lines, "order_amount", dt, truth.orderAmount.get(dt), observed.hours("order_amount", dt));
+            hourly(lines, "order_count", dt, decimals(truth.orderCount.get(dt)), observed.hours().of("order_count", dt));
+            hourly(lines, "order_amount", dt, truth.orderAmount.get(dt), observed.hours().of("order_amount", dt));
         }
         alerts(lines, truth, observed.alerts(), window);
         sale(lines, truth, observed.sale());

@@ -10,8 +10,6 @@ import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
 import io.gmall.streaming.store.HbaseRowStore;
 import io.gmall.streaming.time.BusinessTime;
-import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,27 +77,16 @@ public final class StoreCheck implements Callable<Integer> {
     static List<Comparison.Line> compare(Truth truth, StreamingConfig config, HbaseRowStore hbase, SparkSession spark) {
         Map<String, String> alerts = alerts(config, spark);
         Map<String, Observed.SaleDoc> sale = sale(config, spark);
-        Observed stores = new Observed() {
-            @Override
-            public Map<String, String> hours(String metric, String dt) {
-                String table = metric.startsWith("order_") ? GmvWriter.HOURLY_TABLE : DauWriter.HOURLY_TABLE;
-                Map<String, String> row = hbase.get(table, "m", dt);
-                Map<String, String> hours = new HashMap<>();
-                BusinessTime.HOURS.forEach(hh -> hours.put(hh, row.getOrDefault(PREFIX.get(metric) + hh, "0")));
-                return hours;
-            }
-
-            @Override
-            public Map<String, String> alerts() {
-                return alerts;
-            }
-
-            @Override
-            public Map<String, Observed.SaleDoc> sale() {
-                return sale;
-            }
+        // One read per hourly row: two metrics share each row.
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        Observed.Hours hours = (metric, dt) -> {
+            String table = metric.startsWith("order_") ? GmvWriter.HOURLY_TABLE : DauWriter.HOURLY_TABLE;
+            Map<String, String> row = rows.computeIfAbsent(table + "|" + dt, k -> hbase.get(table, "m", dt));
+            Map<String, String> byHour = new HashMap<>();
+            BusinessTime.HOURS.forEach(hh -> byHour.put(hh, row.getOrDefault(PREFIX.get(metric) + hh, "0")));
+            return byHour;
         };
-        List<Comparison.Line> lines = Comparison.lines(truth, stores, config.alertWindow);
+        List<Comparison.Line> lines = Comparison.lines(truth, new Observed(hours, alerts, sale), config.alertWindow);
         bronze(lines, truth, config, spark);
         return lines;
     }

@@ -152,11 +152,18 @@ public final class SaleJoiner {
             String orderId = String.valueOf(row.get("order_id"));
             touched.add(orderId);
             String key = detailsKey(orderId);
+            // The last change of a detail in the batch wins: a put cancels an earlier delete, and the reverse.
             if (c.after() == null) {
-                detailPuts.getOrDefault(key, new LinkedHashMap<>()).remove(c.id());
+                Map<String, String> puts = detailPuts.get(key);
+                if (puts != null) {
+                    puts.remove(c.id());
+                }
                 detailDeletes.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(c.id());
             } else {
-                detailDeletes.getOrDefault(key, new LinkedHashSet<>()).remove(c.id());
+                Set<String> deletes = detailDeletes.get(key);
+                if (deletes != null) {
+                    deletes.remove(c.id());
+                }
                 detailPuts.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(c.id(), json(c.after()));
             }
         }
