@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.OffsetSeq;
+import org.apache.spark.sql.execution.streaming.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -17,6 +19,8 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.Tuple2;
 
 /**
  * Progress of every query: one compact log line per batch, and on a loopback port {@code /metrics}
@@ -33,6 +37,7 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
     private final SparkSession spark;
     private final Map<String, Snapshot> last = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
     private final Map<String, Map.Entry<String, java.util.function.LongSupplier>> counters = new java.util.concurrent.ConcurrentSkipListMap<>();
     private HttpServer server;
 
@@ -61,6 +66,21 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         }
     }
 
+    /**
+     * Exports a query's watermark from its start, before its first batch: the one its checkpoint restores
+     * (0 when it has never run a batch), so a judge asking right after a restart is not told a stale nothing.
+     */
+    public void watermarkRestored(StreamingQuery query) {
+        long restored = 0;
+        if (query instanceof StreamingQueryWrapper wrapper) {
+            Option<Tuple2<Object, OffsetSeq>> latest = wrapper.streamingQuery().offsetLog().getLatest();
+            if (latest.isDefined() && latest.get()._2().metadata().isDefined()) {
+                restored = latest.get()._2().metadata().get().batchWatermarkMs();
+            }
+        }
+        watermarks.putIfAbsent(query.name(), restored);
+    }
+
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
         LOG.info("query {} started (run {})", event.name(), event.runId());
@@ -84,6 +104,10 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         Snapshot snap = new Snapshot(p.batchId(), Instant.parse(p.timestamp()), p.inputRowsPerSecond(), p.numInputRows(),
                 total == null ? 0 : total, stateRows, lag);
         last.put(p.name(), snap);
+        String watermark = p.eventTime().get("watermark");
+        if (watermark != null) {
+            watermarks.put(p.name(), Instant.parse(watermark).toEpochMilli());
+        }
         if (p.numInputRows() > 0) {
             LOG.info("query {} batch {}: {} rows, {} rows/s, {} ms ({}), state {} rows, lag {}", p.name(), p.batchId(), p.numInputRows(),
                     Math.round(p.inputRowsPerSecond()), snap.batchMillis(), phases(p.durationMs()), stateRows, lag);
@@ -144,6 +168,10 @@ public final class QueryMetrics extends StreamingQueryListener implements AutoCl
         metric(b, "gmall_stream_state_rows", "rows held in the query's state store", s -> s.stateRows());
         metric(b, "gmall_stream_kafka_lag_records", "records behind the latest Kafka offsets after the last micro-batch", s -> s.lag());
         metric(b, "gmall_stream_last_progress_timestamp_seconds", "when the query last reported progress", s -> s.at().toEpochMilli() / 1000.0);
+        // Judges use it: an event older than the watermark when it arrives is dropped by the query.
+        b.append("# HELP gmall_stream_event_time_watermark_ms event-time watermark of a query that has one, epoch ms\n")
+                .append("# TYPE gmall_stream_event_time_watermark_ms gauge\n");
+        watermarks.forEach((query, ms) -> b.append("gmall_stream_event_time_watermark_ms{query=\"").append(query).append("\"} ").append(ms).append('\n'));
         return b.toString();
     }
 

@@ -90,7 +90,11 @@ public final class StreamingApp implements Callable<Integer> {
             metrics.serve(config.metricsHost, config.metricsPort);
             List<StreamingQuery> running = new ArrayList<>();
             for (GmallQuery q : queries) {
-                running.add(q.start(kafka(spark, config, q)));
+                StreamingQuery started = q.start(kafka(spark, config, q));
+                if (q.hasWatermark()) {
+                    metrics.watermarkRestored(started);
+                }
+                running.add(started);
             }
             CountDownLatch stopped = new CountDownLatch(1);
             // Before Spark's own hook stops the SparkContext (priority 50), so a running batch can finish.

@@ -27,6 +27,11 @@ import picocli.CommandLine.Option;
 public final class Demo implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * How far past the run its closing event goes: the stream's alert window (5 min), its watermark (2 min)
+     * and a slide (1 min), so every alert window of the run closes and is judged.
+     */
+    private static final int CLOSE_WINDOWS_MINUTES = 8;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
     @Option(names = "--minutes", defaultValue = "3", description = "minutes the mock runs (default ${DEFAULT-VALUE})")
@@ -59,7 +64,8 @@ public final class Demo implements Callable<Integer> {
         System.out.println("demo: the mock runs " + minutes + " min from simulated " + start + " (" + zone + ")");
         List<String> mock = new ArrayList<>(ctx.jvm("512m"));
         mock.addAll(List.of("-Dgmall.root=" + layout.root(), "-jar", layout.root().resolve("ingestion/mock/target/gmall-mock.jar").toString(),
-                "--minutes", Integer.toString(minutes), "--clock", start, "--zone", zone.getId()));
+                "--minutes", Integer.toString(minutes), "--clock", start, "--zone", zone.getId(),
+                "--close-windows-minutes", Integer.toString(CLOSE_WINDOWS_MINUTES)));
         if (run(mock, ctx) != 0) {
             System.out.println("demo: the mock run failed");
             return 1;

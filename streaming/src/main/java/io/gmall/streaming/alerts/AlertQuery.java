@@ -33,6 +33,11 @@ public final class AlertQuery implements GmallQuery {
     }
 
     @Override
+    public boolean hasWatermark() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "alerts";
     }

@@ -33,6 +33,7 @@ public final class Truth {
     }
 
     private static final Duration WATERMARK_MARGIN = Duration.ofSeconds(10);
+    private static final Duration APPEND_SKEW = Duration.ofSeconds(2);
 
     final TreeMap<String, long[]> dau = new TreeMap<>();
     final TreeMap<String, long[]> newMid = new TreeMap<>();
@@ -73,9 +74,10 @@ public final class Truth {
                     firstVisits.computeIfAbsent(day.getKey(), d -> new HashMap<>()).merge(v.getKey(), v.getValue().asLong(), Math::min)));
             l.path("orders").forEach(o -> orders.put(o.path("order_id").asText(), o));
             l.path("alerts").forEach(expectedAlerts::add);
+            JsonNode floor = l.path("run").path("stream_alert_watermark_at_start");
+            double speed = l.path("run").path("speed").asDouble(1);
             for (JsonNode a : l.path("late_activities")) {
-                // Behind the watermark when it arrived (a margin for the watermark trailing the newest event by a batch).
-                if (a.path("lag_ms").asLong() > watermark.toMillis() - WATERMARK_MARGIN.toMillis()) {
+                if (behindWatermark(a, floor.isNumber() ? floor.asLong() : null, speed, watermark)) {
                     late.computeIfAbsent(a.path("mid").asText(), m -> new ArrayList<>()).add(a.path("ts").asLong());
                 }
             }
@@ -122,6 +124,25 @@ public final class Truth {
         t.lateActivities = late;
         t.horizon = horizon;
         return t;
+    }
+
+    /**
+     * Whether a claim or click may have been behind the stream's watermark when it arrived (with a margin for the
+     * watermark trailing the newest event by a batch). When the run recorded the stream's watermark at its start:
+     * older than that, or behind the run's own newest event by more than the watermark delay, in event time and
+     * whatever the simulated clock. The stream sees events in Kafka's append order, which may differ from the
+     * mock's acknowledgement order by {@link #APPEND_SKEW} of wall time: at the run's speed that is
+     * {@code speed} times as much event time. A ledger without the stream's watermark is judged by the wall
+     * clock: acknowledged later than the delay.
+     */
+    static boolean behindWatermark(JsonNode activity, Long watermarkAtStart, double speed, Duration watermark) {
+        long delay = watermark.toMillis() - WATERMARK_MARGIN.toMillis();
+        if (watermarkAtStart == null) {
+            return activity.path("lag_ms").asLong() > delay;
+        }
+        long skew = Math.round(speed * APPEND_SKEW.toMillis());
+        return activity.path("ts").asLong() < watermarkAtStart + WATERMARK_MARGIN.toMillis()
+                || activity.path("event_lag_ms").asLong() + skew > delay;
     }
 
     /** Whether a late claim or click of {@code mid} falls in {@code [start, end)}: the stream may have dropped it. */

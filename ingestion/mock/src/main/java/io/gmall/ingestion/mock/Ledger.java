@@ -48,9 +48,11 @@ final class Ledger {
     /** The accepted coupon claims and item clicks, once each, for the alert rule. */
     private final List<CouponAbuseTruth.Activity> activities = new ArrayList<>();
     /**
-     * Coupon claims and clicks acknowledged more than {@link #LATE_AFTER_MS} after their own time (late records,
-     * or a whole run replaying a past day): a stream drops those behind its watermark, so the alerts of their
-     * windows are excused when the lag exceeds it. Kept as (ts, lag) beside their device.
+     * Coupon claims and clicks more than {@link #LATE_AFTER_MS} late: acknowledged that long after their own
+     * time ({@code lag_ms}, by the wall clock), or that far behind the newest event time acknowledged before them
+     * ({@code event_lag_ms}, what a stream's event-time watermark sees). A stream drops those behind its
+     * watermark, so the alerts of their windows are excused when the lag exceeds it. Kept as (ts, lag, event
+     * lag) beside their device.
      */
     static final long LATE_AFTER_MS = 30_000;
     private final List<long[]> lateActivities = new ArrayList<>();
@@ -90,10 +92,11 @@ final class Ledger {
         }
         long ts = r.get(LogFields.TS).asLong();
         String mid = r.get(LogFields.MID).asText();
-        maxEventTs = Math.max(maxEventTs, ts);
         long lag = clock.millis() - ts;
-        if (!startup && lag > LATE_AFTER_MS && CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
-            lateActivities.add(new long[] {ts, lag});
+        long eventLag = maxEventTs == Long.MIN_VALUE ? 0 : Math.max(0, maxEventTs - ts);
+        maxEventTs = Math.max(maxEventTs, ts);
+        if (!startup && Math.max(lag, eventLag) > LATE_AFTER_MS && CouponAbuseTruth.concerns(r.path(LogFields.EVID).asText())) {
+            lateActivities.add(new long[] {ts, lag, eventLag});
             lateMids.add(mid);
         }
         if (startup) {
@@ -253,7 +256,8 @@ final class Ledger {
         });
         ArrayNode late = ledger.putArray("late_activities");
         for (int i = 0; i < lateActivities.size(); i++) {
-            late.addObject().put("mid", lateMids.get(i)).put("ts", lateActivities.get(i)[0]).put("lag_ms", lateActivities.get(i)[1]);
+            late.addObject().put("mid", lateMids.get(i)).put("ts", lateActivities.get(i)[0]).put("lag_ms", lateActivities.get(i)[1])
+                    .put("event_lag_ms", lateActivities.get(i)[2]);
         }
         if (maxEventTs != Long.MIN_VALUE) {
             ledger.put("max_event_ts", maxEventTs);

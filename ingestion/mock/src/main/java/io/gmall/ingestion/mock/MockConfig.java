@@ -22,10 +22,13 @@ import java.util.List;
  * @param invalidFraction   share of extra, malformed records
  * @param buyPercent        share of sessions with a cart add that place an order
  * @param devicePrefix      devices are named {@code <prefix><n>} (abuse devices {@code <prefix>abuse_<n>})
+ * @param closeWindows      when positive, the run ends with one event this long after the simulated end, so an
+ *                          event-time watermark passes every window of the run and its alerts can be judged
  */
 record MockConfig(long seed, double rate, Duration duration, long count, int users, int devices, Instant start, double speed,
                   int batchSize, int couponPercent, int abuseDevices, double lateFraction, Duration lateMax,
-                  double duplicateFraction, double invalidFraction, int buyPercent, ZoneId zone, String devicePrefix) {
+                  double duplicateFraction, double invalidFraction, int buyPercent, ZoneId zone, String devicePrefix,
+                  Duration closeWindows) {
 
     MockConfig {
         List<String> problems = new ArrayList<>();
@@ -63,6 +66,12 @@ record MockConfig(long seed, double rate, Duration duration, long count, int use
         }
         if (devicePrefix == null || !devicePrefix.matches("[A-Za-z0-9_.-]{1,32}")) {
             problems.add("--device-prefix must be 1 to 32 letters, digits, '_', '.' or '-', not " + devicePrefix);
+        }
+        if (closeWindows.isNegative() || closeWindows.compareTo(Duration.ofHours(1)) > 0) {
+            problems.add("--close-windows-minutes must be in 0..60, not " + closeWindows.toMinutes());
+        }
+        if (!closeWindows.isZero() && duration == null) {
+            problems.add("--close-windows-minutes needs a duration (--minutes or --seconds), not --count");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));

@@ -63,8 +63,15 @@ public final class MockMain implements Callable<Integer> {
     double invalid;
     @Option(names = "--buy-percent", defaultValue = "30", description = "sessions with a cart add that order, percent (default ${DEFAULT-VALUE})")
     int buyPercent;
+    @Option(names = "--close-windows-minutes", defaultValue = "0",
+            description = "end with one item favourite on device <prefix>closer this many simulated minutes after the run, so the stream's "
+                    + "watermark passes the run's alert windows and they can be judged (default ${DEFAULT-VALUE}: none)")
+    int closeWindowsMinutes;
     @Option(names = "--zone", defaultValue = "${env:GMALL_BUSINESS_ZONE:-Asia/Shanghai}", description = "business time zone of the ledger (default ${DEFAULT-VALUE})")
     String zone;
+    @Option(names = "--stream-metrics", defaultValue = "${env:GMALL_STREAM_METRICS_URL:-}",
+            description = "the stream's /metrics, read at start for the alerts watermark the ledger is judged against (default ${DEFAULT-VALUE})")
+    String streamMetrics;
     @Option(names = "--collector", defaultValue = "${env:GMALL_COLLECTOR_URL:-http://127.0.0.1:8080/api/v1/logs}", description = "collector URL (default ${DEFAULT-VALUE})")
     URI collector;
     @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}")
@@ -92,8 +99,10 @@ public final class MockMain implements Callable<Integer> {
         }
         Instant start = parseClock(clock, businessZone, now);
         MockConfig config = new MockConfig(runSeed, rate, duration, count == null ? 0 : count, users, devices, start, speed, batchSize,
-                couponPercent, abuseDevices, late, Duration.ofMinutes(lateMaxMinutes), duplicates, invalid, buyPercent, businessZone, devicePrefix);
-        Instant lastSimulated = duration == null ? start.plusMillis((long) (count / rate * 1000 * speed)) : config.simulatedEnd();
+                couponPercent, abuseDevices, late, Duration.ofMinutes(lateMaxMinutes), duplicates, invalid, buyPercent, businessZone, devicePrefix,
+                Duration.ofMinutes(closeWindowsMinutes));
+        Instant lastSimulated = duration == null ? start.plusMillis((long) (count / rate * 1000 * speed))
+                : config.simulatedEnd().plus(config.closeWindows());
         if (lastSimulated.isAfter(now.plus(Duration.ofHours(12)))) {
             throw new IllegalArgumentException("the simulated clock would reach " + lastSimulated + ", more than 12 h ahead of now; "
                     + "the collector refuses client times over a day ahead: lower --speed or the duration, or start --clock earlier");
@@ -145,6 +154,8 @@ public final class MockMain implements Callable<Integer> {
         run.put("speed", speed);
         run.put("rate", rate);
         run.put("collector", collector.toString());
+        // Absent when the stream could not be asked: the check then falls back to judging lateness by the wall clock.
+        StreamWatermark.ofAlerts(streamMetrics).ifPresent(w -> run.put("stream_alert_watermark_at_start", w));
         LedgerWriter writer = new LedgerWriter(ledger, root.resolve(ledgerDir), run, simulation.abuseWindows(), LedgerWriter.EVERY);
         writer.start();
         AtomicLong done = new AtomicLong();

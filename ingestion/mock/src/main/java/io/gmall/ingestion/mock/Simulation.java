@@ -65,6 +65,7 @@ final class Simulation implements Iterator<Action> {
         this.meanGapMs = 1000.0 * RECORDS_PER_SESSION * config.speed() / config.rate();
         this.nextArrival = config.start().toEpochMilli();
         injectAbuse();
+        closeWindows();
     }
 
     List<AbuseWindow> abuseWindows() {
@@ -204,6 +205,20 @@ final class Simulation implements Iterator<Action> {
         }
         if (random.nextDouble() < config.invalidFraction()) {
             push(new Action.SendLog(at, Malformed.of(record, random), Action.Kind.INVALID));
+        }
+    }
+
+    /**
+     * The run's last record, sent when the run ends with a client time {@code closeWindows} later: what moves
+     * an event-time watermark past the run's windows. An item favourite on a device of its own, so it counts
+     * towards no alert and no active device.
+     */
+    private void closeWindows() {
+        if (!config.closeWindows().isZero() && end != Long.MAX_VALUE) {
+            Device d = device(config.devicePrefix() + "closer", 0);
+            // After every other action, also those due at the same last instant.
+            queue.add(new Pending(new Action.SendLog(end + GRACE_MS, event(d, "1", end + config.closeWindows().toMillis(), "addFavor",
+                    random.nextInt(Profile.ITEMS)), Action.Kind.NORMAL), Long.MAX_VALUE));
         }
     }
 

@@ -155,7 +155,23 @@ class LedgerTest {
         assertThat(l.at("/late_activities/0/mid").asText()).isEqualTo("mid_2");
         assertThat(l.at("/late_activities/0/ts").asLong()).isEqualTo(Instant.parse("2026-11-24T15:00:00Z").toEpochMilli());
         assertThat(l.at("/late_activities/0/lag_ms").asLong()).isEqualTo(Duration.ofHours(3).plusSeconds(10).toMillis());
+        assertThat(l.at("/late_activities/0/event_lag_ms").asLong()).as("behind the newest event acknowledged before it")
+                .isEqualTo(Duration.ofMinutes(150).toMillis());
         assertThat(l.at("/late_activities").size()).as("only claims and clicks acknowledged over 30 s after their time").isEqualTo(1);
         assertThat(l.at("/max_event_ts").asLong()).isEqualTo(Instant.parse("2026-11-24T18:00:00Z").toEpochMilli());
+    }
+
+    @Test
+    void aPastDayReplayedInOrderIsLateByTheWallClockOnlyNotInEventTime() throws Exception {
+        Ledger ledger = new Ledger(ZoneId.of("Asia/Shanghai"));
+        ledger.clock(java.time.Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneId.of("UTC")));
+        ledger.accepted(event("mid_3", "7", "coupon", "2026-11-24T15:00:00Z"));
+        ledger.accepted(event("mid_3", "8", "coupon", "2026-11-24T15:00:20Z"));
+
+        JsonNode l = write(ledger, "r4");
+
+        assertThat(l.at("/late_activities").size()).isEqualTo(2);
+        assertThat(l.at("/late_activities/1/lag_ms").asLong()).isGreaterThan(Duration.ofDays(5).toMillis());
+        assertThat(l.at("/late_activities/1/event_lag_ms").asLong()).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.gmall.ingestion.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gmall.ingestion.contract.LogValidator;
@@ -21,7 +22,7 @@ class SimulationTest {
 
     static MockConfig config(long seed, long count, double late, double duplicates, double invalid, int abuse) {
         return new MockConfig(seed, 500, null, count, 500, 500, START, 60, 100, 10, abuse, late, Duration.ofMinutes(120),
-                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"), "mid_");
+                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ZERO);
     }
 
     private static List<Action> all(Simulation simulation) {
@@ -52,6 +53,23 @@ class SimulationTest {
 
         assertThat(withoutRunId(second)).isEqualTo(withoutRunId(first));
         assertThat(withoutRunId(other)).isNotEqualTo(withoutRunId(first));
+    }
+
+    @Test
+    void aRunThatClosesItsWindowsEndsWithOneFavouriteThatLongAfterItsEnd() {
+        MockConfig timed = new MockConfig(3, 500, Duration.ofSeconds(30), 0, 500, 500, START, 1, 100, 10, 1, 0, Duration.ofMinutes(120),
+                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8));
+        List<Action> actions = all(new Simulation(timed, "r"));
+
+        Action.SendLog last = (Action.SendLog) actions.get(actions.size() - 1);
+        Instant simulatedEnd = START.plusSeconds(30);
+        assertThat(last.record().get("mid").asText()).isEqualTo("mid_closer");
+        assertThat(last.record().get("evid").asText()).isEqualTo("addFavor");
+        assertThat(last.record().get("ts").asLong()).isEqualTo(simulatedEnd.plus(Duration.ofMinutes(8)).toEpochMilli());
+        assertThat(actions.stream().filter(a -> a instanceof Action.SendLog s && s.record().get("mid").asText().equals("mid_closer")))
+                .hasSize(1);
+        assertThatThrownBy(() -> new MockConfig(3, 500, null, 100, 500, 500, START, 1, 100, 10, 1, 0, Duration.ofMinutes(120),
+                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8))).hasMessageContaining("--close-windows-minutes needs a duration");
     }
 
     @Test
