@@ -29,6 +29,14 @@ public interface Component {
     /** Installs its distribution, renders its config and initialises its data directory once. Idempotent. */
     void prepare(Context ctx) throws Exception;
 
+    /**
+     * Whether the checkout holds a newer build than the one installed for the running process: {@code up}
+     * then restarts it, so nothing (a test above all) talks to a server still running the previous build.
+     */
+    default boolean outdated(Context ctx) throws Exception {
+        return false;
+    }
+
     ProcessSpec process(Context ctx);
 
     /** A cheap probe that the server answers at all; used while it starts. */

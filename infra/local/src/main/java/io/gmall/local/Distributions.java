@@ -82,6 +82,12 @@ public final class Distributions {
         return jar;
     }
 
+    /** Whether {@code builtJar} differs from the copy {@link #installBuilt} made of it (or there is none). */
+    public static boolean outdated(String name, Path builtJar, Context ctx) throws IOException {
+        Path installed = ctx.layout().distDir(name).resolve(builtJar.getFileName());
+        return Files.isRegularFile(builtJar) && (!Files.isRegularFile(installed) || Files.mismatch(builtJar, installed) != -1);
+    }
+
     /**
      * A runnable built by this project that runs beside a folder of jars it does not carry (the streaming
      * application and Spark's own jars), copied into {@code var/dist/<name>} and {@code var/dist/<name>/<folder>}.

@@ -107,6 +107,12 @@ public final class Stack {
             for (Component c : wave) {
                 try {
                     Optional<ProcessHandle> live = running(c);
+                    boolean restart = live.isPresent() && c.outdated(ctx);
+                    if (restart) {
+                        ctx.out().printf("%-14s restarting (pid %d): the checkout holds a newer build%n", c.name(), live.get().pid());
+                        ProcessControl.stop(live.get(), ctx.config().stopTimeout());
+                        live = Optional.empty();
+                    }
                     if (live.isPresent()) {
                         ctx.out().printf("%-14s already running (pid %d)%n", c.name(), live.get().pid());
                         spawned.put(c, null);
@@ -115,7 +121,10 @@ public final class Stack {
                         c.prepare(ctx);
                         ctx.out().printf("%-14s starting; log %s%n", c.name(), relative(c.logFile(ctx.layout())));
                         spawned.put(c, ProcessControl.spawn(c.process(ctx), c.logFile(ctx.layout()), c.pidFile(ctx.layout())));
-                        started.add(c.name());
+                        // A restart is not a start: a caller stopping what it started leaves it running, as it found it.
+                        if (!restart) {
+                            started.add(c.name());
+                        }
                     }
                 } catch (Exception e) {
                     failures.put(c.name(), reason(e));

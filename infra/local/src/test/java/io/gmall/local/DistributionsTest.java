@@ -65,6 +65,16 @@ class DistributionsTest {
     }
 
     @Test
+    void aBuildIsOutdatedUntilInstalledAndAgainWhenItChanges() throws IOException {
+        Path jar = target.resolve("app.jar");
+        assertThat(Distributions.outdated("app", jar, ctx)).as("nothing installed").isTrue();
+        install();
+        assertThat(Distributions.outdated("app", jar, ctx)).isFalse();
+        Files.writeString(jar, "app v2");
+        assertThat(Distributions.outdated("app", jar, ctx)).isTrue();
+    }
+
+    @Test
     void aMissingFolderIsNotBuilt() throws IOException {
         Files.delete(target.resolve("spark-jars/spark-core.jar"));
         Files.delete(target.resolve("spark-jars/scala-library.jar"));

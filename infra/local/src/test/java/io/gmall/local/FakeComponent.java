@@ -19,6 +19,7 @@ final class FakeComponent implements Component {
     private final List<String> journal;
     boolean readyAnswers = true;
     boolean onDemand;
+    boolean outdated;
 
     FakeComponent(String name, List<String> dependsOn, int port, String script, List<String> journal) {
         this.name = name;
@@ -55,6 +56,11 @@ final class FakeComponent implements Component {
     @Override
     public void prepare(Context ctx) {
         journal.add("prepare " + name);
+    }
+
+    @Override
+    public boolean outdated(Context ctx) {
+        return outdated;
     }
 
     @Override

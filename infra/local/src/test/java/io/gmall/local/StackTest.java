@@ -97,6 +97,22 @@ class StackTest {
     }
 
     @Test
+    void upRestartsARunningComponentWhoseBuildChanged() {
+        stack.up(List.of());
+        long before = stack.running(app).orElseThrow().pid();
+        long dbPid = stack.running(db).orElseThrow().pid();
+        app.outdated = true;
+
+        Stack.UpResult second = stack.up(List.of());
+
+        assertThat(second.ok()).as(output()).isTrue();
+        assertThat(second.started()).as("it was running before").isEmpty();
+        assertThat(stack.running(app).orElseThrow().pid()).isNotEqualTo(before);
+        assertThat(stack.running(db).orElseThrow().pid()).isEqualTo(dbPid);
+        assertThat(output()).contains("restarting (pid " + before + "): the checkout holds a newer build");
+    }
+
+    @Test
     void anOnDemandComponentStartsOnlyWhenNamedAndIsListedOnlyWhileItRuns() throws IOException {
         FakeComponent cluster = FakeComponent.sleeper("cluster", List.of("db"), freePort(), journal);
         cluster.onDemand = true;

@@ -46,9 +46,18 @@ public final class Cdc implements Component {
         return ctx.layout().distDir(name()).resolve("gmall-cdc.jar");
     }
 
+    private static Path built(Context ctx) {
+        return ctx.layout().root().resolve("ingestion/cdc/target/gmall-cdc.jar");
+    }
+
     @Override
     public void prepare(Context ctx) throws Exception {
-        Distributions.installBuilt(name(), ctx.layout().root().resolve("ingestion/cdc/target/gmall-cdc.jar"), ctx);
+        Distributions.installBuilt(name(), built(ctx), ctx);
+    }
+
+    @Override
+    public boolean outdated(Context ctx) throws Exception {
+        return Distributions.outdated(name(), built(ctx), ctx);
     }
 
     @Override

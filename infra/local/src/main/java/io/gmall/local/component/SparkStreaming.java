@@ -67,6 +67,11 @@ public final class SparkStreaming implements Component {
     }
 
     @Override
+    public boolean outdated(Context ctx) throws Exception {
+        return Distributions.outdated(name(), ctx.layout().root().resolve("streaming/target").resolve(JAR), ctx);
+    }
+
+    @Override
     public void prepare(Context ctx) throws Exception {
         Path target = ctx.layout().root().resolve("streaming/target");
         Distributions.installBuilt(name(), target.resolve(JAR), target.resolve(SPARK_JARS), ctx);

@@ -62,6 +62,11 @@ abstract class SpringBootServer implements Component {
     }
 
     @Override
+    public boolean outdated(Context ctx) throws IOException {
+        return Distributions.outdated(name, ctx.layout().root().resolve(builtJar), ctx);
+    }
+
+    @Override
     public ProcessSpec process(Context ctx) {
         List<String> command = new ArrayList<>(ctx.jvm(ctx.config().get(heapKey)));
         command.addAll(List.of(ctx.marker(name), "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name)));

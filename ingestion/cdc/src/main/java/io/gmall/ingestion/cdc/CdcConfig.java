@@ -11,8 +11,13 @@ import java.nio.file.Path;
  * @param canalHost      where the embedded Canal server listens for canal.client (loopback)
  * @param positionFile   where the delivered binlog position is kept
  * @param batchSize      Canal entries per batch
+ * @param oversize       what to do with a change Kafka refuses as too large: stop, or send its key and the reason to {@code dlqTopic}
  */
 record CdcConfig(String mysqlHost, int mysqlPort, String mysqlUser, String mysqlPassword, String database, long slaveId,
                  String canalHost, int canalPort, String destination, String kafkaBootstrap, String topicPrefix,
-                 Path positionFile, int batchSize) {
+                 Path positionFile, int batchSize, Relay.Oversize oversize) {
+
+    String dlqTopic() {
+        return topicPrefix + "dlq";
+    }
 }

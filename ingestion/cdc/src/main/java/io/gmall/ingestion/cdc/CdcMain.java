@@ -2,16 +2,24 @@ package io.gmall.ingestion.cdc;
 
 import com.alibaba.otter.canal.client.CanalConnector;
 import com.alibaba.otter.canal.client.CanalConnectors;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,10 +34,13 @@ import picocli.CommandLine.Option;
  * The CDC relay: an embedded Canal server reads MariaDB's binlog and this process relays each row change
  * to {@code gmall.cdc.<table>} keyed by primary key. On its first start it reads from the oldest binlog
  * the server still has, so nothing written since the datadir was made is missed; later starts resume
- * from the saved position.
+ * from the saved position. Every start checks MariaDB first ({@link Preflight}); the process exits
+ * non-zero, with what to do, when a check fails or the relay stops on a fatal failure.
  */
 @Command(name = "gmall-cdc", mixinStandardHelpOptions = true, subcommands = CdcBench.class, description = "MariaDB binlog -> Canal -> Kafka gmall.cdc.<table>.")
 public final class CdcMain implements Callable<Integer> {
+
+    private static final Duration PREFLIGHT_WAIT = Duration.ofSeconds(60);
 
     @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}",
             description = "the captured database; host, port and database name are taken from it")
@@ -54,11 +65,14 @@ public final class CdcMain implements Callable<Integer> {
     int batchSize;
     @Option(names = "--metrics-port", defaultValue = "${env:GMALL_CDC_METRICS_PORT:-11112}", description = "Prometheus /metrics (changes, lag)")
     int metricsPort;
+    @Option(names = "--oversize", defaultValue = "${env:GMALL_CDC_OVERSIZE:-fail}",
+            description = "a change too large for Kafka: fail (stop with what to do) or dlq (its key and the reason to <prefix>dlq, then go on); default ${DEFAULT-VALUE}")
+    Relay.Oversize oversize;
     @Option(names = "--partitions", defaultValue = "4", description = "partitions of a gmall.cdc.<table> topic the relay creates for a new table")
     int partitions;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CdcMain()).execute(args));
+        System.exit(new CommandLine(new CdcMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
@@ -66,30 +80,37 @@ public final class CdcMain implements Callable<Integer> {
         URI mysql = URI.create(jdbcUrl.substring("jdbc:".length()));
         String database = mysql.getPath().replaceFirst("^/", "");
         CdcConfig config = new CdcConfig(mysql.getHost(), mysql.getPort(), user, password, database, slaveId, canalHost, canalPort,
-                "gmall", bootstrap, topicPrefix, positionFile, batchSize);
+                "gmall", bootstrap, topicPrefix, positionFile, batchSize, oversize);
         PositionStore positions = new PositionStore(positionFile);
-        PositionStore.Position start = positions.load().orElse(null);
-        if (start == null) {
-            start = oldestBinlog();
-            System.out.println("cdc: no saved position; starting at the oldest binlog " + start.file() + ":" + start.offset());
-        } else {
-            System.out.println("cdc: resuming at " + start.file() + ":" + start.offset());
+        Optional<PositionStore.Position> saved;
+        try {
+            saved = positions.load();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cdc: cannot read the saved position " + positionFile + " (" + e + "): repair or restore it; deleting it "
+                    + "restarts from the oldest binlog, which relays again what Kafka already holds");
+            return 1;
         }
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gmall-cdc");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        List<Preflight.Check> checks = preflight(saved);
+        System.out.println("cdc: preflight\n" + Preflight.format(checks));
+        if (!checks.stream().allMatch(Preflight.Check::ok)) {
+            System.err.println("cdc: not starting: fix the [FAIL] lines above");
+            return 1;
+        }
+        PositionStore.Position start = saved.isPresent() ? saved.get() : oldestBinlog();
+        System.out.println("cdc: starting at " + start.file() + ":" + start.offset());
         try (EmbeddedCanal canal = new EmbeddedCanal(config, start);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap), new StringSerializer(), new ByteArraySerializer());
              Topics topics = new Topics(Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), partitions);
              RelayMetrics metrics = new RelayMetrics(canalHost, metricsPort)) {
             canal.start();
             CanalConnector connector = CanalConnectors.newSingleConnector(new InetSocketAddress(canalHost, canalPort), config.destination(), "", "");
-            Relay relay = new Relay(connector, producer, topics, positions, config, metrics);
+            Relay relay = new Relay(connector, producer, topics::ensure, positions, config, metrics);
+            AtomicBoolean stopRequested = new AtomicBoolean();
+            AtomicReference<Throwable> died = new AtomicReference<>();
             Thread worker = new Thread(relay, "cdc-relay");
+            worker.setUncaughtExceptionHandler((t, e) -> died.set(e));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopRequested.set(true);
                 relay.stop();
                 try {
                     worker.join(10_000);
@@ -100,8 +121,42 @@ public final class CdcMain implements Callable<Integer> {
             worker.start();
             System.out.println("cdc: relaying " + database + ".* to " + topicPrefix + "<table>");
             worker.join();
+            if (relay.failure() != null) {
+                System.err.println("cdc: stopped: " + relay.failure().getMessage());
+                return 1;
+            }
+            if (!stopRequested.get()) {
+                System.err.println("cdc: the relay thread died: " + died.get());
+                return 1;
+            }
         }
         return 0;
+    }
+
+    /** The relay's producer: idempotent, every replica acknowledging, with time-outs inside the relay's own. */
+    static Map<String, Object> producerConfig(String bootstrap) {
+        Map<String, Object> p = new HashMap<>(Relay.producerTimeouts());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "gmall-cdc");
+        return p;
+    }
+
+    /** The checklist; MariaDB briefly away at start is waited for (bounded), anything else is reported as it is. */
+    private List<Preflight.Check> preflight(Optional<PositionStore.Position> saved) throws Exception {
+        long deadline = System.nanoTime() + PREFLIGHT_WAIT.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+                return Preflight.run(c, saved);
+            } catch (SQLTransientConnectionException | SQLNonTransientConnectionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("MariaDB at " + jdbcUrl + " unreachable for " + PREFLIGHT_WAIT.toSeconds() + " s: " + e.getMessage(), e);
+                }
+                System.out.println("cdc: MariaDB not reachable yet (" + e.getMessage() + "), retrying (attempt " + attempt + ")");
+                Thread.sleep(Math.min(attempt, 5) * 1000L);
+            }
+        }
     }
 
     private PositionStore.Position oldestBinlog() throws Exception {

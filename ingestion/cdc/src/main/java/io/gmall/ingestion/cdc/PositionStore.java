@@ -24,6 +24,10 @@ final class PositionStore {
         this.path = path;
     }
 
+    Path path() {
+        return path;
+    }
+
     Optional<Position> load() throws IOException {
         if (!Files.exists(path)) {
             return Optional.empty();

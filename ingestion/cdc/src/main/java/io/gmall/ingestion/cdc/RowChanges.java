@@ -46,21 +46,40 @@ final class RowChanges {
             return List.of();
         }
         List<Change> changes = new ArrayList<>(rowChange.getRowDatasCount());
+        CdcEnvelope.Binlog binlog = new CdcEnvelope.Binlog(header.getLogfileName(), header.getLogfileOffset());
         for (CanalEntry.RowData row : rowChange.getRowDatasList()) {
             Map<String, Object> before = op.equals(CdcEnvelope.CREATE) ? null : values(row.getBeforeColumnsList());
             Map<String, Object> after = op.equals(CdcEnvelope.DELETE) ? null : values(row.getAfterColumnsList());
-            List<CanalEntry.Column> keyColumns = op.equals(CdcEnvelope.DELETE) ? row.getBeforeColumnsList() : row.getAfterColumnsList();
-            Map<String, Object> pk = new LinkedHashMap<>();
-            for (CanalEntry.Column c : keyColumns) {
-                if (c.getIsKey()) {
-                    pk.put(c.getName(), typed(c));
+            Map<String, Object> pk = primaryKey(op.equals(CdcEnvelope.DELETE) ? row.getBeforeColumnsList() : row.getAfterColumnsList());
+            if (op.equals(CdcEnvelope.UPDATE)) {
+                Map<String, Object> oldPk = primaryKey(row.getBeforeColumnsList());
+                if (!oldPk.equals(pk)) {
+                    // Keyed consumers keep one state per key: the old key is deleted, the new one created.
+                    changes.add(change(header, new CdcEnvelope(CdcEnvelope.DELETE, header.getSchemaName(), header.getTableName(), oldPk,
+                            before, null, binlog, header.getExecuteTime())));
+                    changes.add(change(header, new CdcEnvelope(CdcEnvelope.CREATE, header.getSchemaName(), header.getTableName(), pk,
+                            null, after, binlog, header.getExecuteTime())));
+                    continue;
                 }
             }
-            CdcEnvelope envelope = new CdcEnvelope(op, header.getSchemaName(), header.getTableName(), pk, before, after,
-                    new CdcEnvelope.Binlog(header.getLogfileName(), header.getLogfileOffset()), header.getExecuteTime());
-            changes.add(new Change(header.getTableName(), key(pk), envelope));
+            changes.add(change(header, new CdcEnvelope(op, header.getSchemaName(), header.getTableName(), pk, before, after, binlog,
+                    header.getExecuteTime())));
         }
         return changes;
+    }
+
+    private static Change change(CanalEntry.Header header, CdcEnvelope envelope) {
+        return new Change(header.getTableName(), key(envelope.pk()), envelope);
+    }
+
+    private static Map<String, Object> primaryKey(List<CanalEntry.Column> columns) {
+        Map<String, Object> pk = new LinkedHashMap<>();
+        for (CanalEntry.Column c : columns) {
+            if (c.getIsKey()) {
+                pk.put(c.getName(), typed(c));
+            }
+        }
+        return pk;
     }
 
     /** The Kafka key: the primary key's values, joined with '|' when there are several. */

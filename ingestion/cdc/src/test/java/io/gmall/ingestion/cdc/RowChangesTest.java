@@ -70,6 +70,24 @@ class RowChangesTest {
     }
 
     @Test
+    void anUpdateOfThePrimaryKeyDeletesTheOldKeyAndCreatesTheNewOne() throws Exception {
+        List<CanalEntry.Column> renumbered = List.of(column("id", "bigint(20)", "8", true), column("total_amount", "decimal(16,2)", "20.0", false),
+                column("order_status", "varchar(20)", "1001", false), column("create_time", "datetime(3)", "2026-11-24 16:00:00.123", false),
+                column("operate_time", "datetime(3)", null, false));
+        CanalEntry.RowData moved = CanalEntry.RowData.newBuilder().addAllBeforeColumns(order("20.00", "1001")).addAllAfterColumns(renumbered).build();
+
+        List<RowChanges.Change> changes = RowChanges.of(entry(CanalEntry.EventType.UPDATE, "gmall", false, moved));
+
+        assertThat(changes).extracting(RowChanges.Change::key).containsExactly("7", "8");
+        assertThat(changes.get(0).envelope().op()).isEqualTo("d");
+        assertThat(changes.get(0).envelope().after()).isNull();
+        assertThat(changes.get(0).envelope().before()).containsEntry("id", 7L);
+        assertThat(changes.get(1).envelope().op()).isEqualTo("c");
+        assertThat(changes.get(1).envelope().before()).isNull();
+        assertThat(changes.get(1).envelope().after()).containsEntry("id", 8L).containsEntry("order_status", "1001");
+    }
+
+    @Test
     void annotateRowsDdlAndTransactionMarkersCarryNoChanges() throws Exception {
         CanalEntry.Entry annotate = entry(CanalEntry.EventType.QUERY, "", false);
         CanalEntry.Entry ddl = entry(CanalEntry.EventType.ALTER, "gmall", true);
