@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -90,7 +89,7 @@ public final class LogValidator {
             return new Result(null, v);
         }
         if (!record.hasNonNull(EVENT_ID)) {
-            record.put(EVENT_ID, UUID.randomUUID().toString());
+            record.put(EVENT_ID, EventIds.derived(record, serverNowMs));
         }
         record.put(SCHEMA_VERSION_FIELD, SCHEMA_VERSION);
         record.put(SERVER_TS, serverNowMs);

@@ -42,11 +42,36 @@ class LogValidatorTest {
     }
 
     @Test
-    void aMissingEventIdIsFilledWithAUuid() {
+    void aMissingEventIdIsFilledWithAUuidOfTheContentSoAResendGetsTheSameOne() {
         ObjectNode r = aStartupLog();
         r.remove("event_id");
         String id = validator.validate(r, NOW).record().get("event_id").asText();
         assertThat(java.util.UUID.fromString(id).toString()).isEqualTo(id);
+
+        ObjectNode resent = aStartupLog();
+        resent.remove("event_id");
+        assertThat(validator.validate(resent, NOW + 45_000).record().get("event_id").asText()).as("the same record resent later").isEqualTo(id);
+        ObjectNode otherDevice = with(resent, "mid", F.textNode("mid_2"));
+        assertThat(validator.validate(otherDevice, NOW).record().get("event_id").asText()).isNotEqualTo(id);
+    }
+
+    @Test
+    void aRecordWithoutClientTimeIsIdentifiedByItsContentAndReceiveMinute() {
+        ObjectNode seed = aStartupLog();
+        seed.remove("event_id");
+        long minute = Math.floorDiv(NOW, 60_000) * 60_000;
+        String first = idAsStampedOnReceipt(seed, minute + 1_000);
+
+        assertThat(idAsStampedOnReceipt(seed, minute + 59_000)).as("an nginx retry within the minute").isEqualTo(first);
+        assertThat(idAsStampedOnReceipt(seed, minute + 61_000)).as("the same content a minute later is another event").isNotEqualTo(first);
+    }
+
+    /** As the legacy endpoint does: no client time, so the receive time is stamped in before validation. */
+    private String idAsStampedOnReceipt(ObjectNode sent, long receivedAt) {
+        ObjectNode r = sent.deepCopy();
+        r.put("ts", receivedAt);
+        r.put("ts_source", "server");
+        return validator.validate(r, receivedAt).record().get("event_id").asText();
     }
 
     @Test

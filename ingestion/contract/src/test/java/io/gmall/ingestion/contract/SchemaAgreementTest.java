@@ -1,6 +1,8 @@
 package io.gmall.ingestion.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
@@ -44,9 +46,9 @@ class SchemaAgreementTest {
     @MethodSource("io.gmall.ingestion.contract.LogValidatorTest#malformedRecords")
     void theSchemaRefusesWhatItCanExpress(JsonNode record, String field, String code) {
         boolean blankLabel = Violation.BAD_FORMAT.equals(code) && Set.of("area", "ch").contains(field);
-        if (!EXPRESSIBLE.contains(code) || blankLabel) {
-            return;
-        }
+        // Reported as skipped, with the reason, rather than passing without having checked anything.
+        assumeTrue(EXPRESSIBLE.contains(code), () -> code + " is the validator's alone: JSON Schema cannot express it");
+        assumeFalse(blankLabel, "a blank area or ch is refused by the validator alone");
         assertThat(SCHEMA.validate(record)).as("the schema should refuse %s (%s)", field, code).isNotEmpty();
     }
 }

@@ -16,8 +16,10 @@ public interface EventSink {
      * @throws SinkUnavailableException if any record is not acknowledged within {@code timeout}; some
      *                                  may still have been written, so the client resends the same
      *                                  records (same event_id) and downstream removes the duplicates
+     * @throws SinkRefusedException     if the sink refuses a record for good (too large, not authorised,
+     *                                  no such topic): resending the same request cannot succeed
      */
-    void sendAll(List<Outgoing> records, Duration timeout) throws SinkUnavailableException;
+    void sendAll(List<Outgoing> records, Duration timeout) throws SinkUnavailableException, SinkRefusedException;
 
     /** A quick round trip to the sink, for readiness. */
     boolean available(Duration timeout);
@@ -25,6 +27,20 @@ public interface EventSink {
     final class SinkUnavailableException extends Exception {
         public SinkUnavailableException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** A refusal retrying cannot mend; {@code recordTooLarge} tells the client's fault from the server's set-up. */
+    final class SinkRefusedException extends Exception {
+        private final boolean recordTooLarge;
+
+        public SinkRefusedException(String message, boolean recordTooLarge, Throwable cause) {
+            super(message, cause);
+            this.recordTooLarge = recordTooLarge;
+        }
+
+        public boolean recordTooLarge() {
+            return recordTooLarge;
         }
     }
 }

@@ -16,6 +16,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
@@ -34,20 +38,7 @@ public class KafkaEventSink implements EventSink, DisposableBean {
     private final Admin admin;
 
     public KafkaEventSink(LoggerProperties props) {
-        Map<String, Object> config = new HashMap<>(props.producer());
-        long sendMs = props.sendTimeout().toMillis();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "gmall-logger");
-        int lingerMs = 5;
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendMs);
-        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(sendMs, Integer.MAX_VALUE));
-        // Kafka requires delivery.timeout >= linger + request.timeout; a record is given up soon after its request was answered.
-        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(sendMs + lingerMs, Integer.MAX_VALUE));
-        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(producerConfig(props), new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> adminConfig = new HashMap<>(props.producer());
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "gmall-logger-health");
@@ -55,8 +46,31 @@ public class KafkaEventSink implements EventSink, DisposableBean {
         admin = Admin.create(adminConfig);
     }
 
+    /**
+     * The producer's settings: the extra ones of {@code gmall.logger.producer.*} as given, and time-outs
+     * derived from the request's send time-out, with Kafka's own rule delivery &ge; linger + request kept
+     * whatever linger an override sets.
+     */
+    static Map<String, Object> producerConfig(LoggerProperties props) {
+        Map<String, Object> config = new HashMap<>(props.producer());
+        long sendMs = props.sendTimeout().toMillis();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, props.bootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "gmall-logger");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(sendMs));
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(sendMs, Integer.MAX_VALUE)));
+        long linger = Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
+        long request = Long.parseLong(String.valueOf(config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).trim());
+        // A record is given up soon after its request was answered, and never before Kafka's minimum.
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(linger + request, Integer.MAX_VALUE)));
+        return config;
+    }
+
     @Override
-    public void sendAll(List<Outgoing> records, Duration timeout) throws SinkUnavailableException {
+    public void sendAll(List<Outgoing> records, Duration timeout) throws SinkUnavailableException, SinkRefusedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Future<RecordMetadata>> pending = new ArrayList<>(records.size());
         try {
@@ -67,16 +81,28 @@ public class KafkaEventSink implements EventSink, DisposableBean {
                 f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (ExecutionException e) {
-            throw new SinkUnavailableException("Kafka refused a record: " + e.getCause().getMessage(), e.getCause());
+            throwClassified(e.getCause());
         } catch (TimeoutException e) {
             throw new SinkUnavailableException("Kafka did not acknowledge within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SinkUnavailableException("interrupted while waiting for Kafka", e);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             // send() itself throws when metadata cannot be had within max.block.ms or the buffer is full.
-            throw new SinkUnavailableException("Kafka is unavailable: " + e.getMessage(), e);
+            throwClassified(e);
         }
+    }
+
+    /** Whether resending can help: Kafka away or slow can pass; a refusal of this record or of this server cannot. */
+    static void throwClassified(Throwable cause) throws SinkUnavailableException, SinkRefusedException {
+        if (cause instanceof RecordTooLargeException) {
+            throw new SinkRefusedException("a record is too large for Kafka: " + cause.getMessage(), true, cause);
+        }
+        if (cause instanceof AuthorizationException || cause instanceof InvalidTopicException) {
+            throw new SinkRefusedException("Kafka refuses this server's writes (" + cause.getMessage()
+                    + "); the operator must fix the topics or grants", false, cause);
+        }
+        throw new SinkUnavailableException("Kafka is unavailable: " + cause.getMessage(), cause);
     }
 
     @Override

@@ -81,10 +81,18 @@ class LogController {
             outcome = ingestion.ingest(body, endpoint, receivedAt, stampMissingTs);
         } catch (EventSink.SinkUnavailableException e) {
             ProblemDetail problem = problemDetail(503, "sink_unavailable",
-                    "nothing of this request is acknowledged; resend it unchanged (same event_id) after Retry-After: " + e.getMessage(), null);
+                    "not every record of this request was acknowledged by Kafka, and some may already be in it: resend the whole "
+                            + "request unchanged after Retry-After (records keep their event_id, so the copies are removed downstream): "
+                            + e.getMessage(), null);
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                    .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, props.retryAfter().toSeconds())))
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(props.retryAfter().toSeconds()))
                     .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        } catch (EventSink.SinkRefusedException e) {
+            if (e.recordTooLarge()) {
+                return problem(413, "record_too_large_for_kafka", e.getMessage() + "; send smaller records (records before it may be in Kafka)", null);
+            }
+            // The server's set-up, not the request, and not passing: no Retry-After, the operator has to act.
+            return problem(500, "sink_refused", e.getMessage() + "; keep the records and resend them once the service is repaired", null);
         }
         if (outcome instanceof LogIngestion.Refused refused) {
             return problem(refused.status(), refused.violation().code(), refused.violation().message(), List.of(refused.violation()));

@@ -69,7 +69,8 @@ public class LogIngestion {
      * @param stampMissingTs the seed's clients send no {@code ts}: the receive time stands in, marked
      *                       {@code ts_source=server}
      */
-    public Outcome ingest(byte[] body, String endpoint, long receivedAt, boolean stampMissingTs) throws EventSink.SinkUnavailableException {
+    public Outcome ingest(byte[] body, String endpoint, long receivedAt, boolean stampMissingTs)
+            throws EventSink.SinkUnavailableException, EventSink.SinkRefusedException {
         LogJson.Body parsed = LogJson.parse(body);
         if (parsed instanceof LogJson.Unreadable unreadable) {
             String payload = new String(body, StandardCharsets.UTF_8);

@@ -59,6 +59,7 @@ class LogControllerTest {
     void reset() {
         sink.acknowledged.clear();
         sink.down = false;
+        sink.refusing = null;
     }
 
     private static long now() {
@@ -138,6 +139,33 @@ class LogControllerTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "7"))
                 .andExpect(jsonPath("$.code").value("sink_unavailable"));
+    }
+
+    @Test
+    void the503SaysSomeRecordsMayBeInKafkaAndTheWholeRequestIsToBeResent() throws Exception {
+        sink.down = true;
+        mvc.perform(post("/api/v1/logs").contentType(MediaType.APPLICATION_JSON).content(startup("mid_1", now())))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("some may already be in it")))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("resend the whole request unchanged")));
+    }
+
+    @Test
+    void aRecordKafkaRefusesAsTooLargeIs413NotARetriable503() throws Exception {
+        sink.refusing = new EventSink.SinkRefusedException("a record is too large for Kafka: 1048700 bytes", true, null);
+        mvc.perform(post("/api/v1/logs").contentType(MediaType.APPLICATION_JSON).content(startup("mid_1", now())))
+                .andExpect(status().isPayloadTooLarge())
+                .andExpect(header().doesNotExist("Retry-After"))
+                .andExpect(jsonPath("$.code").value("record_too_large_for_kafka"));
+    }
+
+    @Test
+    void kafkaRefusingThisServersWritesIsNoRetriable503() throws Exception {
+        sink.refusing = new EventSink.SinkRefusedException("Kafka refuses this server's writes (not authorized)", false, null);
+        mvc.perform(post("/api/v1/logs").contentType(MediaType.APPLICATION_JSON).content(startup("mid_1", now())))
+                .andExpect(status().isInternalServerError())
+                .andExpect(header().doesNotExist("Retry-After"))
+                .andExpect(jsonPath("$.code").value("sink_refused"));
     }
 
     @Test

@@ -101,6 +101,51 @@ class LogIngestionTest {
     }
 
     @Test
+    void theSeedClientsResendOfARecordWithoutEventIdKeepsItsIdSoTheCopyIsRemovedDownstream() throws Exception {
+        String seed = "{\"type\":\"event\",\"evid\":\"addCart\",\"itemid\":4,\"mid\":\"mid_9\",\"uid\":\"9\",\"os\":\"android\","
+                + "\"appid\":\"gmall\",\"area\":\"tianjin\",\"ch\":\"360\",\"vs\":\"1.1.1\"}";
+        long minute = Math.floorDiv(NOW, 60_000) * 60_000;
+
+        ingestion.ingest(bytes(seed), "/log", minute + 2_000, true);
+        ingestion.ingest(bytes(seed), "/log", minute + 9_000, true);
+        ingestion.ingest(bytes(seed.replace("\"itemid\":4", "\"itemid\":5")), "/log", minute + 9_000, true);
+
+        var ids = sink.on("gmall.log.event").stream().map(o -> {
+            try {
+                return json(o.value()).get("event_id").asText();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(ids).hasSize(3);
+        assertThat(ids.get(1)).as("the resend").isEqualTo(ids.get(0));
+        assertThat(ids.get(2)).as("another item is another event").isNotEqualTo(ids.get(0));
+    }
+
+    @Test
+    void settingsARequestNeedsAreRequiredAtStart() {
+        assertThatThrownBy(() -> new LoggerProperties("127.0.0.1:1", "s", "e", "d", 1 << 20, 8 << 20, 3, Duration.ofSeconds(1), null, Map.of()))
+                .hasMessageContaining("gmall.logger.retry-after");
+        assertThatThrownBy(() -> new LoggerProperties("127.0.0.1:1", "s", "e", "d", 1 << 20, 8 << 20, 3, Duration.ofSeconds(1),
+                Duration.ofMillis(1500), Map.of())).hasMessageContaining("whole seconds");
+        assertThatThrownBy(() -> new LoggerProperties("127.0.0.1:1", "s", "e", "d", 1 << 20, 8 << 20, 3, Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Map.of("linger.ms", "soon"))).hasMessageContaining("gmall.logger.producer.linger.ms");
+    }
+
+    @Test
+    void aLingerOverrideKeepsTheDeliveryTimeOutKafkaRequires() {
+        LoggerProperties lingering = new LoggerProperties("127.0.0.1:1", "s", "e", "d", 1 << 20, 8 << 20, 3, Duration.ofSeconds(10),
+                Duration.ofSeconds(5), Map.of("linger.ms", "200"));
+        java.util.Map<String, Object> p = new java.util.HashMap<>(KafkaEventSink.producerConfig(lingering));
+        p.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        // Checked as KafkaProducer checks it, without connecting.
+        org.apache.kafka.clients.producer.ProducerConfig config = new org.apache.kafka.clients.producer.ProducerConfig(p);
+        assertThat(config.getInt("delivery.timeout.ms")).isGreaterThanOrEqualTo(200 + config.getInt("request.timeout.ms"));
+        assertThat(config.getLong("linger.ms")).isEqualTo(200);
+    }
+
+    @Test
     void theNewEndpointRequiresTs() throws Exception {
         String noTs = "{\"type\":\"startup\",\"mid\":\"mid_9\",\"os\":\"android\",\"appid\":\"gmall\",\"area\":\"tianjin\",\"ch\":\"360\",\"vs\":\"1.1.1\"}";
 

@@ -7,8 +7,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -39,10 +42,72 @@ final class BusinessDb implements AutoCloseable {
     private static final String[] CATEGORIES = {"phone", "laptop", "tv", "headphones", "watch"};
     private static final String[] COLOURS = {"black", "white", "red", "blue", "gold"};
 
-    private final Connection connection;
+    /** How long a lost connection is tried again before the run gives up: a MariaDB restart takes seconds. */
+    private static final Duration RECONNECT_FOR = Duration.ofSeconds(90);
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private Connection connection;
 
     BusinessDb(String url, String user, String password) throws SQLException {
+        this.url = url;
+        this.user = user;
+        this.password = password;
         this.connection = DriverManager.getConnection(url, user, password);
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work}; when the connection to MariaDB is lost (a restart), connects again with backoff and
+     * runs {@code again} instead, which must find out what the lost attempt already committed.
+     */
+    private <T> T reconnecting(String what, Work<T> work, Work<T> again) throws SQLException {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            if (!connectionLost(e)) {
+                throw e;
+            }
+            long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
+            for (int attempt = 1; ; attempt++) {
+                System.out.println("mock: MariaDB connection lost during " + what + " (" + e.getMessage() + "); reconnecting (attempt " + attempt + ")");
+                sleep(Math.min(attempt, 5) * 1000L);
+                try {
+                    connection = DriverManager.getConnection(url, user, password);
+                    return again.run();
+                } catch (SQLException retry) {
+                    if (!connectionLost(retry) || System.nanoTime() > deadline) {
+                        throw retry;
+                    }
+                    e = retry;
+                }
+            }
+        }
+    }
+
+    private boolean connectionLost(SQLException e) {
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
+            return true;
+        }
+        try {
+            return !connection.isValid(1);
+        } catch (SQLException invalid) {
+            return true;
+        }
+    }
+
+    private static void sleep(long millis) throws SQLException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while reconnecting", e);
+        }
     }
 
     static LocalDateTime utc(long epochMillis) {
@@ -102,7 +167,47 @@ final class BusinessDb implements AutoCloseable {
         return skus;
     }
 
+    /**
+     * Inserts the order and its details in one transaction. After a lost connection the order is looked up
+     * first: the commit may have reached MariaDB before the connection broke, and a second insert would
+     * be an order the simulation never placed.
+     */
     Placed placeOrder(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        return reconnecting("an order", () -> insertOrder(order, skus), () -> {
+            Placed committed = committedOrder(order, skus);
+            return committed != null ? committed : insertOrder(order, skus);
+        });
+    }
+
+    private Placed committedOrder(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        LocalDateTime createTime = utc(order.at());
+        try (PreparedStatement find = connection.prepareStatement(
+                "SELECT o.id, o.total_amount, u.gender, u.birthday, u.user_level FROM order_info o LEFT JOIN user_info u ON u.id = o.user_id "
+                        + "WHERE o.user_id = ? AND o.create_time = ? AND o.province = ? ORDER BY o.id DESC LIMIT 1");
+             PreparedStatement details = connection.prepareStatement("SELECT id FROM order_detail WHERE order_id = ? ORDER BY id")) {
+            find.setLong(1, order.userId());
+            find.setTimestamp(2, Timestamp.valueOf(createTime));
+            find.setString(3, order.area());
+            try (ResultSet rs = find.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long orderId = rs.getLong(1);
+                User user = new User(order.userId(), rs.getString(3), rs.getObject(4, LocalDate.class), rs.getString(5));
+                BigDecimal total = rs.getBigDecimal(2);
+                List<Long> detailIds = new ArrayList<>();
+                details.setLong(1, orderId);
+                try (ResultSet d = details.executeQuery()) {
+                    while (d.next()) {
+                        detailIds.add(d.getLong(1));
+                    }
+                }
+                return new Placed(orderId, total, detailIds, createTime, user);
+            }
+        }
+    }
+
+    private Placed insertOrder(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
         LocalDateTime createTime = utc(order.at());
         BigDecimal total = BigDecimal.ZERO;
         for (Action.Line line : order.lines()) {
@@ -166,6 +271,14 @@ final class BusinessDb implements AutoCloseable {
     }
 
     void settleOrder(long orderId, String status, long at) throws SQLException {
+        Work<Void> settle = () -> {
+            updateStatus(orderId, status, at);
+            return null;
+        };
+        reconnecting("a settlement", settle, settle);
+    }
+
+    private void updateStatus(long orderId, String status, long at) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE order_info SET order_status = ?, operate_time = ? WHERE id = ?")) {
             update.setString(1, status);
             update.setTimestamp(2, Timestamp.valueOf(utc(at)));
@@ -175,6 +288,14 @@ final class BusinessDb implements AutoCloseable {
     }
 
     void updateProfile(long userId, String level, long at) throws SQLException {
+        Work<Void> update = () -> {
+            updateLevel(userId, level, at);
+            return null;
+        };
+        reconnecting("a profile update", update, update);
+    }
+
+    private void updateLevel(long userId, String level, long at) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE user_info SET user_level = ?, operate_time = ? WHERE id = ?")) {
             update.setString(1, level);
             update.setTimestamp(2, Timestamp.valueOf(utc(at)));

@@ -1,0 +1,151 @@
+package io.gmall.local.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gmall.local.Context;
+import io.gmall.local.Launcher;
+import io.gmall.local.Layout;
+import io.gmall.local.LocalConfig;
+import io.gmall.local.Stack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault matrix: during a mock run with the stream and the API up, one neighbour fails (SIGKILL, or a
+ * stop for 30 s, or a restart), then the launcher brings back whatever is down. One mock run per fault, on
+ * a past day of the test's own with devices of its own, so each fault's figures are its own: records lost
+ * (the mock gave up on them, or Kafka lacks what was acknowledged; must be 0), copies that reached Kafka
+ * (resends; downstream removes them), and the time from the repair until the stack is healthy and the
+ * API answers. Afterwards {@code ./gmall check} must find every store equal to the ledgers of all the runs,
+ * bronze holding each accepted record exactly once: no copy reached the stores.
+ */
+class FaultMatrixIT {
+
+    private static final ZoneId ZONE = ZoneId.of(System.getenv().getOrDefault("GMALL_BUSINESS_ZONE", "Asia/Shanghai"));
+    private static final Duration RUN = Duration.ofSeconds(70);
+    private static final Duration FAULT_AFTER = Duration.ofSeconds(10);
+    private static final Duration OUTAGE = Duration.ofSeconds(30);
+    private static final Pattern MOCK_END = Pattern.compile("failed (\\d+), resends (\\d+), orders \\d+; ledger (\\S+)");
+
+    /** How a component fails: SIGKILLed or stopped, then left down for {@code down} before the repair. */
+    private record Fault(String component, boolean kill, Duration down) {
+        String describe() {
+            return component + (kill ? " SIGKILLed" : down.isZero() ? " restarted" : " stopped") + (down.isZero() ? "" : " for " + down.toSeconds() + " s");
+        }
+    }
+
+    private record Outcome(String fault, long failed, long missing, long kafkaCopies, long resends, double recoverSeconds, List<String> restarted) {
+    }
+
+    private static final List<Fault> FAULTS = List.of(
+            new Fault("kafka", true, OUTAGE),
+            new Fault("logger-1", true, OUTAGE),
+            new Fault("mariadb", false, Duration.ZERO),
+            new Fault("cdc", true, Duration.ZERO),
+            new Fault("redis", false, OUTAGE),
+            new Fault("hbase", false, OUTAGE),
+            new Fault("elasticsearch", false, OUTAGE),
+            new Fault("stream", true, Duration.ZERO));
+
+    private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
+    private final Layout layout = new Layout(Path.of(System.getProperty("gmall.root")));
+    private final LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
+    private final Context ctx = new Context(layout, config, new PrintStream(launcherOut, true, StandardCharsets.UTF_8), Context.runningAsRoot());
+    private final Stack stack = new Stack(Launcher.components(), ctx);
+    private final Pipeline pipeline = new Pipeline(ctx, stack);
+    private final Path ledgers = layout.var().resolve("mock/faults");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void eachFaultDuringAMockRunLosesNothingAndTheStackRecovers() throws Exception {
+        assertThat(stack.up(List.of()).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
+        String day = PastDays.unused(layout.var().resolve("mock"), ZONE);
+        System.out.printf("FaultMatrixIT: day %s%n", day);
+        List<Outcome> outcomes = new ArrayList<>();
+        LocalDateTime clock = LocalDateTime.parse(day + "T09:00:00");
+        for (Fault fault : FAULTS) {
+            outcomes.add(run(fault, day, clock));
+            // Each run's simulated time after the previous one's: simulated time, like real time, only moves forward.
+            clock = clock.plus(RUN).plusMinutes(1);
+        }
+        print(outcomes);
+        assertThat(outcomes).allSatisfy(o -> {
+            assertThat(o.failed()).as("%s: records the mock gave up on", o.fault()).isZero();
+            assertThat(o.missing()).as("%s: acknowledged records missing from Kafka", o.fault()).isZero();
+        });
+        pipeline.storeCheck(ledgers, 300);
+    }
+
+    private Outcome run(Fault fault, String day, LocalDateTime clock) throws Exception {
+        Path log = Files.createTempFile("fault-" + fault.component() + "-mock", ".log");
+        Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(RUN.toSeconds()), "--rate", "100", "--clock", clock.toString(),
+                "--speed", "1", "--device-prefix", "fault_mid_", "--duplicates", "0");
+        Thread.sleep(FAULT_AFTER.toMillis());
+        if (fault.kill()) {
+            pipeline.kill(fault.component());
+        } else {
+            assertThat(stack.down(List.of(fault.component()))).isTrue();
+        }
+        Thread.sleep(fault.down().toMillis());
+        long repairedAt = System.nanoTime();
+        // Everything, not just the failed component: what died with it (a stream whose Kafka went away) comes back too.
+        Stack.UpResult up = stack.up(List.of());
+        assertThat(up.ok()).as("%s: %s", fault.describe(), launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
+        awaitApi(day);
+        double recovered = (System.nanoTime() - repairedAt) / 1e9;
+
+        assertThat(mock.waitFor(6, TimeUnit.MINUTES)).as("%s: the mock run ends", fault.describe()).isTrue();
+        String end = Pipeline.lastLine(log);
+        assertThat(mock.exitValue()).as("%s: %s", fault.describe(), Files.readString(log)).isZero();
+        Matcher m = MOCK_END.matcher(end);
+        assertThat(m.find()).as(end).isTrue();
+        long[] kafka = pipeline.mockCheck(layout.root().resolve(m.group(3)));
+        return new Outcome(fault.describe(), Long.parseLong(m.group(1)), kafka[0], kafka[1], Long.parseLong(m.group(2)), recovered,
+                up.started().stream().filter(c -> !c.equals(fault.component())).toList());
+    }
+
+    /** Until the API reads the stores again (HBase and Elasticsearch behind it), bounded. */
+    private void awaitApi(String day) throws Exception {
+        URI uri = URI.create("http://" + config.bind() + ":" + config.port("serving") + "/realtime-total?date=" + day);
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        int status = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                status = -1;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the API did not answer 200 within 3 min (last status " + status + ")");
+    }
+
+    private static void print(List<Outcome> outcomes) {
+        StringBuilder b = new StringBuilder(String.format("%n%-34s %6s %12s %12s %8s %10s  %s%n", "fault", "lost", "kafka copies", "store copies",
+                "resends", "recover s", "also restarted"));
+        for (Outcome o : outcomes) {
+            b.append(String.format("%-34s %6d %12d %12s %8d %10.1f  %s%n", o.fault(), o.failed() + o.missing(), o.kafkaCopies(),
+                    "0 (check)", o.resends(), o.recoverSeconds(), o.restarted().isEmpty() ? "-" : String.join(", ", o.restarted())));
+        }
+        System.out.println("FaultMatrixIT:" + b);
+    }
+}

@@ -1,0 +1,99 @@
+package io.gmall.local.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gmall.local.Component;
+import io.gmall.local.Context;
+import io.gmall.local.Endpoints;
+import io.gmall.local.Launcher;
+import io.gmall.local.SparkJvm;
+import io.gmall.local.Stack;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the whole-pipeline tests do to the stack: mock runs, SIGKILLs and the store check. */
+final class Pipeline {
+
+    private final Context ctx;
+    private final Stack stack;
+
+    Pipeline(Context ctx, Stack stack) {
+        this.ctx = ctx;
+        this.stack = stack;
+    }
+
+    static Component component(String name) {
+        return Launcher.components().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Starts the mock with {@code args} (ledgers in {@code ledgers}), its output in {@code log}. */
+    Process mock(Path ledgers, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ctx.java(), "-Xmx512m", "-Dgmall.root=" + ctx.layout().root(), "-jar",
+                ctx.layout().root().resolve("ingestion/mock/target/gmall-mock.jar").toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(Endpoints.of(ctx.config()).asEnv());
+        return pb.start();
+    }
+
+    /**
+     * {@code ./gmall mock check} of one ledger: the acknowledged records of its startup and event topics missing
+     * from Kafka, and the copies beyond the first that reached Kafka (resends, injected duplicates).
+     */
+    long[] mockCheck(Path ledger) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ctx.java(), "-Xmx512m", "-Dgmall.root=" + ctx.layout().root(), "-jar",
+                ctx.layout().root().resolve("ingestion/mock/target/gmall-mock.jar").toString(), "check", "--ledger", ledger.toString())
+                .redirectErrorStream(true).directory(ctx.layout().root().toFile());
+        pb.environment().putAll(Endpoints.of(ctx.config()).asEnv());
+        Process check = pb.start();
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        long missing = 0;
+        long copies = 0;
+        int rows = 0;
+        for (String line : out.lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 5 && (f[0].equals("gmall.log.startup") || f[0].equals("gmall.log.event"))) {
+                missing += Long.parseLong(f[3]);
+                copies += Long.parseLong(f[4]);
+                rows++;
+            }
+        }
+        assertThat(rows).as(out).isEqualTo(2);
+        return new long[] {missing, copies};
+    }
+
+    /** SIGKILL: the process gets no chance to finish anything. Returns its pid. */
+    long kill(String name) throws Exception {
+        ProcessHandle victim = stack.running(component(name)).orElseThrow(() -> new AssertionError(name + " is not running"));
+        victim.destroyForcibly();
+        assertThat(victim.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        return victim.pid();
+    }
+
+    /** {@code ./gmall check} over {@code ledgers}: its report, after asserting it found every store equal to them. */
+    String storeCheck(Path ledgers, int waitSeconds) throws Exception {
+        ProcessBuilder check = new ProcessBuilder(SparkJvm.jobCommand(ctx, "1g", List.of(), "io.gmall.streaming.check.StoreCheck",
+                List.of("--ledgers", ledgers.toString(), "--wait", Integer.toString(waitSeconds)))).redirectErrorStream(true)
+                .directory(ctx.layout().root().toFile());
+        check.environment().putAll(SparkJvm.env(ctx));
+        Process judged = check.start();
+        String report = new String(judged.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(judged.waitFor(waitSeconds + 120L, TimeUnit.SECONDS)).isTrue();
+        System.out.println(report);
+        assertThat(judged.exitValue()).as(report).isZero();
+        assertThat(report).contains("every store figure agrees with the ledgers").contains("bronze_duplicates");
+        return report;
+    }
+
+    static String lastLine(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+}
