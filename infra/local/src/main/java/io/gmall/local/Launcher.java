@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "gmall", mixinStandardHelpOptions = true,
         description = "Runs gmall's single-node stack on loopback.",
-        subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class, Launcher.SparkJob.class, KibanaImport.class, Demo.class})
+        subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class, Launcher.SparkJob.class, KibanaImport.class, Demo.class, Soak.class})
 public final class Launcher {
 
     /** The stack in dependency order. */

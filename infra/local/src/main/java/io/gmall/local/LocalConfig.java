@@ -68,6 +68,13 @@ public final class LocalConfig {
                 comment.setLength(0);
             }
         }
+        Map<String, String> variables = new HashMap<>();
+        for (String key : values.keySet()) {
+            String other = variables.put(envName(key), key);
+            if (other != null) {
+                problems.add(key + " and " + other + " would both be set by " + envName(key) + ": rename one");
+            }
+        }
         for (String key : values.keySet()) {
             String override = env.get(envName(key));
             if (override != null) {
@@ -82,9 +89,12 @@ public final class LocalConfig {
         return config;
     }
 
-    /** The environment variable that overrides {@code key}: gmall.local.kafka.port -> GMALL_LOCAL_KAFKA_PORT. */
+    /**
+     * The environment variable that overrides {@code key}, a name every shell can export:
+     * gmall.local.kafka.port -> GMALL_LOCAL_KAFKA_PORT, gmall.local.logger-1.port -> GMALL_LOCAL_LOGGER_1_PORT.
+     */
     public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     private List<String> problems() {

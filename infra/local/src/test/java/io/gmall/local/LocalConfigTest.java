@@ -33,6 +33,13 @@ class LocalConfigTest {
     }
 
     @Test
+    void everyKeyCanBeSetFromAShell() {
+        LocalConfig config = LocalConfig.load(projectConfig(), Map.of("GMALL_LOCAL_LOGGER_1_PORT", "28081"));
+        assertThat(config.port("logger-1")).isEqualTo(28081);
+        assertThat(config.documentation().keySet()).allSatisfy(key -> assertThat(LocalConfig.envName(key)).matches("[A-Z_][A-Z0-9_]*"));
+    }
+
+    @Test
     void reportsEveryProblemAtOnce(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bad.properties");
         Files.writeString(file, """

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fault matrix: during a mock run with the stream and the API up, one neighbour fails (SIGKILL, or a
  * stop for 30 s, or a restart), then the launcher brings back whatever is down. One mock run per fault, on
- * a past day of the test's own with devices of its own, so each fault's figures are its own: records lost
+ * a past day of the test's own with devices and users of its own (no duplicates or malformed records
+ * injected, so every copy is the fault's), so each fault's figures are its own: records lost
  * (the mock gave up on them, or Kafka lacks what was acknowledged; must be 0), copies that reached Kafka
  * (resends; downstream removes them), and the time from the repair until the stack is healthy and the
  * API answers. Afterwards {@code ./gmall check} must find every store equal to the ledgers of all the runs,
@@ -75,7 +76,7 @@ class FaultMatrixIT {
     @Test
     void eachFaultDuringAMockRunLosesNothingAndTheStackRecovers() throws Exception {
         assertThat(stack.up(List.of()).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
-        String day = PastDays.unused(layout.var().resolve("mock"), ZONE);
+        String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
         System.out.printf("FaultMatrixIT: day %s%n", day);
         List<Outcome> outcomes = new ArrayList<>();
         LocalDateTime clock = LocalDateTime.parse(day + "T09:00:00");
@@ -95,7 +96,7 @@ class FaultMatrixIT {
     private Outcome run(Fault fault, String day, LocalDateTime clock) throws Exception {
         Path log = Files.createTempFile("fault-" + fault.component() + "-mock", ".log");
         Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(RUN.toSeconds()), "--rate", "100", "--clock", clock.toString(),
-                "--speed", "1", "--device-prefix", "fault_mid_", "--duplicates", "0");
+                "--speed", "1", "--device-prefix", "fault_mid_", "--first-user", "10001", "--duplicates", "0", "--invalid", "0");
         Thread.sleep(FAULT_AFTER.toMillis());
         if (fault.kill()) {
             pipeline.kill(fault.component());

@@ -14,7 +14,9 @@ import java.util.stream.Stream;
 /**
  * A past business day for a test's mock runs that no ledger under {@code var/mock} (any test's, the demo's)
  * has used, nor the day after it: the stores' figures of that day are then the test's alone, and all runs of
- * it since the last clean are judged together.
+ * it since the last clean are judged together. It is also later than every day the test's own earlier runs
+ * used: simulated time, like real time, only moves forward, or an order would meet user versions of a later
+ * time than its own.
  */
 final class PastDays {
 
@@ -23,26 +25,32 @@ final class PastDays {
     private PastDays() {
     }
 
-    /** A day 3 to 27 days back (the collector refuses client times a month old), newest first. */
-    static String unused(Path ledgers, ZoneId zone) throws IOException {
-        Set<String> used = new TreeSet<>();
+    /** A day 3 to 27 days back (the collector refuses client times a month old), newest first; {@code own} is under {@code ledgers}. */
+    static String unused(Path ledgers, Path own, ZoneId zone) throws IOException {
+        Set<String> used = daysIn(ledgers);
+        TreeSet<String> ownDays = daysIn(own);
+        LocalDate today = LocalDate.now(zone);
+        for (int back = 3; back <= 27; back++) {
+            String d = today.minusDays(back).toString();
+            if (!used.contains(d) && !used.contains(today.minusDays(back - 1).toString()) && (ownDays.isEmpty() || d.compareTo(ownDays.last()) > 0)) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no day of the last month is free and later than this test's earlier runs: ./gmall clean the stack");
+    }
+
+    private static TreeSet<String> daysIn(Path ledgers) throws IOException {
+        TreeSet<String> days = new TreeSet<>();
         if (Files.isDirectory(ledgers)) {
             try (Stream<Path> files = Files.walk(ledgers)) {
                 for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
                     Matcher m = DAY_KEYS.matcher(Files.readString(f));
                     while (m.find()) {
-                        used.add(m.group(1));
+                        days.add(m.group(1));
                     }
                 }
             }
         }
-        LocalDate today = LocalDate.now(zone);
-        for (int back = 3; back <= 27; back++) {
-            String d = today.minusDays(back).toString();
-            if (!used.contains(d) && !used.contains(today.minusDays(back - 1).toString())) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("every day of the last month holds a test's mock run: ./gmall clean the stack");
+        return days;
     }
 }

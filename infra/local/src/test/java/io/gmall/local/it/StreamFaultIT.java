@@ -49,12 +49,12 @@ class StreamFaultIT {
         assertThat(stack.up(List.of("stream")).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        String day = PastDays.unused(layout.var().resolve("mock"), ZONE);
+        String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
         System.out.printf("StreamFaultIT: day %s, kill seed %d%n", day, seed);
 
         Path mockLog = Files.createTempFile("stream-fault-mock", ".log");
         Process run = pipeline.mock(ledgers, mockLog, "--seconds", "150", "--rate", "200", "--clock", day + "T09:00", "--speed", "60",
-                "--device-prefix", "e2e_mid_");
+                "--device-prefix", "e2e_mid_", "--first-user", "20001");
 
         List<Long> killed = new ArrayList<>();
         for (int i = 0; i < KILLS; i++) {

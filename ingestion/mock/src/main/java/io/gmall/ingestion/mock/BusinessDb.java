@@ -114,8 +114,8 @@ final class BusinessDb implements AutoCloseable {
         return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), (int) Math.floorMod(epochMillis, 1000) * 1_000_000, ZoneOffset.UTC);
     }
 
-    /** Creates users 1..users and skus 1..50 where missing (values from {@code seed}); existing rows are kept. */
-    void ensureCatalogue(int users, long seed) throws SQLException {
+    /** Creates users first..first + users - 1 and skus 1..50 where missing (values from {@code seed}); existing rows are kept. */
+    void ensureCatalogue(int first, int users, long seed) throws SQLException {
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         connection.setAutoCommit(false);
         try (PreparedStatement insertUser = connection.prepareStatement(
@@ -123,7 +123,7 @@ final class BusinessDb implements AutoCloseable {
              PreparedStatement insertSku = connection.prepareStatement(
                      "INSERT IGNORE INTO sku_info (id, sku_name, price, category, tm_name, create_time) VALUES (?,?,?,?,?,?)")) {
             Timestamp now = Timestamp.valueOf(utc(System.currentTimeMillis()));
-            for (int id = 1; id <= users; id++) {
+            for (long id = first; id < (long) first + users; id++) {
                 insertUser.setLong(1, id);
                 insertUser.setString(2, "user_" + id);
                 insertUser.setString(3, "nick_" + id);

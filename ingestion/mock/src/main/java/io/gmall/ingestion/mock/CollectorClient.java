@@ -6,7 +6,6 @@ import io.gmall.ingestion.contract.LogJson;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Posts batches to the collector, gzipped, and resends the same bytes (same event_ids) with exponential
@@ -48,7 +46,7 @@ final class CollectorClient {
     }
 
     Verdicts send(ArrayNode batch) throws Exception {
-        byte[] body = gzip(LogJson.MAPPER.writeValueAsBytes(batch));
+        byte[] body = LogJson.gzip(LogJson.MAPPER.writeValueAsBytes(batch));
         HttpRequest request = HttpRequest.newBuilder(collector)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
@@ -80,13 +78,5 @@ final class CollectorClient {
         List<Boolean> verdicts = new java.util.ArrayList<>(batch.size());
         results.forEach(r -> verdicts.add("accepted".equals(r.get("status").asText())));
         return new Verdicts(verdicts, attempts[0]);
-    }
-
-    static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        }
-        return out.toByteArray();
     }
 }

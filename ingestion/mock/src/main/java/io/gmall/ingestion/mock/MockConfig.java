@@ -22,13 +22,15 @@ import java.util.List;
  * @param invalidFraction   share of extra, malformed records
  * @param buyPercent        share of sessions with a cart add that place an order
  * @param devicePrefix      devices are named {@code <prefix><n>} (abuse devices {@code <prefix>abuse_<n>})
+ * @param firstUser         users are {@code firstUser .. firstUser + users - 1}: runs with users of their own never meet
+ *                          another run's profile updates
  * @param closeWindows      when positive, the run ends with one event this long after the simulated end, so an
  *                          event-time watermark passes every window of the run and its alerts can be judged
  */
 record MockConfig(long seed, double rate, Duration duration, long count, int users, int devices, Instant start, double speed,
                   int batchSize, int couponPercent, int abuseDevices, double lateFraction, Duration lateMax,
                   double duplicateFraction, double invalidFraction, int buyPercent, ZoneId zone, String devicePrefix,
-                  Duration closeWindows) {
+                  Duration closeWindows, int firstUser) {
 
     MockConfig {
         List<String> problems = new ArrayList<>();
@@ -66,6 +68,9 @@ record MockConfig(long seed, double rate, Duration duration, long count, int use
         }
         if (devicePrefix == null || !devicePrefix.matches("[A-Za-z0-9_.-]{1,32}")) {
             problems.add("--device-prefix must be 1 to 32 letters, digits, '_', '.' or '-', not " + devicePrefix);
+        }
+        if (firstUser < 1 || (long) firstUser + users > 1_000_000_000L) {
+            problems.add("--first-user must be at least 1, with the last user below 1000000000, not " + firstUser);
         }
         if (closeWindows.isNegative() || closeWindows.compareTo(Duration.ofHours(1)) > 0) {
             problems.add("--close-windows-minutes must be in 0..60, not " + closeWindows.toMinutes());

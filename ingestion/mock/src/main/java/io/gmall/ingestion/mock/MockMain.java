@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * MariaDB, while a ledger records the ground truth. Example: {@code ./gmall mock --minutes 2}; replaying
  * yesterday in two minutes: {@code ./gmall mock --clock 2026-11-23T00:00 --speed 720 --minutes 2}.
  */
-@Command(name = "gmall mock", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {LedgerCheck.class, IngestBench.class},
+@Command(name = "gmall mock", mixinStandardHelpOptions = true, sortOptions = false, subcommands = LedgerCheck.class,
         description = "Simulated users: behaviour logs to the collector, orders to MariaDB, a ground-truth ledger.")
 public final class MockMain implements Callable<Integer> {
 
@@ -37,6 +37,8 @@ public final class MockMain implements Callable<Integer> {
     Long count;
     @Option(names = "--users", defaultValue = "500", description = "users 1..N (default ${DEFAULT-VALUE})")
     int users;
+    @Option(names = "--first-user", defaultValue = "1", description = "users are <first-user> .. <first-user> + --users - 1 (default ${DEFAULT-VALUE})")
+    int firstUser;
     @Option(names = "--devices", defaultValue = "500", description = "devices mid_1..mid_N (default ${DEFAULT-VALUE})")
     int devices;
     @Option(names = "--clock", defaultValue = "now", description = "simulated start: now, an instant (2026-11-23T16:00:00Z) or a local time in --zone (2026-11-24T00:00)")
@@ -100,7 +102,7 @@ public final class MockMain implements Callable<Integer> {
         Instant start = parseClock(clock, businessZone, now);
         MockConfig config = new MockConfig(runSeed, rate, duration, count == null ? 0 : count, users, devices, start, speed, batchSize,
                 couponPercent, abuseDevices, late, Duration.ofMinutes(lateMaxMinutes), duplicates, invalid, buyPercent, businessZone, devicePrefix,
-                Duration.ofMinutes(closeWindowsMinutes));
+                Duration.ofMinutes(closeWindowsMinutes), firstUser);
         Instant lastSimulated = duration == null ? start.plusMillis((long) (count / rate * 1000 * speed))
                 : config.simulatedEnd().plus(config.closeWindows());
         if (lastSimulated.isAfter(now.plus(Duration.ofHours(12)))) {

@@ -43,7 +43,7 @@ final class MockRun {
     }
 
     void run() throws Exception {
-        db.ensureCatalogue(config.users(), config.seed());
+        db.ensureCatalogue(config.firstUser(), config.users(), config.seed());
         skus = db.skus();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         // Bounds the batches waiting for a sender, so a slow collector slows the mock instead of filling memory.

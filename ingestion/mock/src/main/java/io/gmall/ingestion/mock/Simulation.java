@@ -133,7 +133,7 @@ final class Simulation implements Iterator<Action> {
     private void session(long t0) {
         int deviceIndex = 1 + random.nextInt(config.devices());
         Device d = device(config.devicePrefix() + deviceIndex, deviceIndex);
-        String uid = Integer.toString(1 + random.nextInt(config.users()));
+        String uid = Integer.toString(config.firstUser() + random.nextInt(config.users()));
         log(t0, startup(d, uid, t0));
         long t = t0;
         Integer cartItem = null;
@@ -217,7 +217,7 @@ final class Simulation implements Iterator<Action> {
         if (!config.closeWindows().isZero() && end != Long.MAX_VALUE) {
             Device d = device(config.devicePrefix() + "closer", 0);
             // After every other action, also those due at the same last instant.
-            queue.add(new Pending(new Action.SendLog(end + GRACE_MS, event(d, "1", end + config.closeWindows().toMillis(), "addFavor",
+            queue.add(new Pending(new Action.SendLog(end + GRACE_MS, event(d, Integer.toString(config.firstUser()), end + config.closeWindows().toMillis(), "addFavor",
                     random.nextInt(Profile.ITEMS)), Action.Kind.NORMAL), Long.MAX_VALUE));
         }
     }
@@ -238,7 +238,7 @@ final class Simulation implements Iterator<Action> {
             long lastClaim = 0;
             long t = from;
             for (int u = 0; u < users; u++) {
-                String uid = Integer.toString(1 + random.nextInt(config.users()));
+                String uid = Integer.toString(config.firstUser() + random.nextInt(config.users()));
                 while (uids.contains(uid) && config.users() >= users) {
                     uid = Integer.toString(1 + random.nextInt(config.users()));
                 }

@@ -22,7 +22,7 @@ class SimulationTest {
 
     static MockConfig config(long seed, long count, double late, double duplicates, double invalid, int abuse) {
         return new MockConfig(seed, 500, null, count, 500, 500, START, 60, 100, 10, abuse, late, Duration.ofMinutes(120),
-                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ZERO);
+                duplicates, invalid, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ZERO, 1);
     }
 
     private static List<Action> all(Simulation simulation) {
@@ -58,7 +58,7 @@ class SimulationTest {
     @Test
     void aRunThatClosesItsWindowsEndsWithOneFavouriteThatLongAfterItsEnd() {
         MockConfig timed = new MockConfig(3, 500, Duration.ofSeconds(30), 0, 500, 500, START, 1, 100, 10, 1, 0, Duration.ofMinutes(120),
-                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8));
+                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8), 1);
         List<Action> actions = all(new Simulation(timed, "r"));
 
         Action.SendLog last = (Action.SendLog) actions.get(actions.size() - 1);
@@ -69,7 +69,7 @@ class SimulationTest {
         assertThat(actions.stream().filter(a -> a instanceof Action.SendLog s && s.record().get("mid").asText().equals("mid_closer")))
                 .hasSize(1);
         assertThatThrownBy(() -> new MockConfig(3, 500, null, 100, 500, 500, START, 1, 100, 10, 1, 0, Duration.ofMinutes(120),
-                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8))).hasMessageContaining("--close-windows-minutes needs a duration");
+                0, 0, 30, ZoneId.of("Asia/Shanghai"), "mid_", Duration.ofMinutes(8), 1)).hasMessageContaining("--close-windows-minutes needs a duration");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.gmall.ingestion.cdc;
+package io.gmall.ingestion.bench;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code ./gmall bench cdc}: changes per second from MariaDB through the running relay into Kafka, beside
  * the rate MariaDB itself took the writes at. Uses a scratch table, dropped afterwards.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "CDC benchmark: MariaDB -> Canal -> relay -> Kafka.")
+@Command(name = "cdc", mixinStandardHelpOptions = true, description = "CDC benchmark: MariaDB -> Canal -> relay -> Kafka.")
 final class CdcBench implements Callable<Integer> {
 
     @Option(names = "--rows", defaultValue = "50000", description = "rows to insert (default ${DEFAULT-VALUE})")

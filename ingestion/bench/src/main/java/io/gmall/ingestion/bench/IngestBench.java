@@ -1,4 +1,4 @@
-package io.gmall.ingestion.mock;
+package io.gmall.ingestion.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  * settings (acks=all, idempotent, lz4) writing the same records to a scratch topic.
  * The benchmark's records are valid startup logs of devices {@code bench_*}, marked {@code bench_run}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Ingest benchmark: collector vs raw Kafka producer.")
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest benchmark: collector vs raw Kafka producer.")
 final class IngestBench implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--seconds", defaultValue = "20", description = "length of each measurement (default ${DEFAULT-VALUE})")
@@ -124,7 +124,7 @@ final class IngestBench implements java.util.concurrent.Callable<Integer> {
                         }
                         HttpRequest request = HttpRequest.newBuilder(collector).timeout(Duration.ofSeconds(30))
                                 .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(CollectorClient.gzip(LogJson.MAPPER.writeValueAsBytes(body)))).build();
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(LogJson.gzip(LogJson.MAPPER.writeValueAsBytes(body)))).build();
                         long start = System.nanoTime();
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         latencies.recordValue((System.nanoTime() - start) / 1000);
