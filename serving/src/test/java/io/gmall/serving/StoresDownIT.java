@@ -49,4 +49,13 @@ class StoresDownIT {
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
         assertThat(get("/realtime-total?date=2026-02-30").statusCode()).as("bad input is still a 400").isEqualTo(400);
     }
+
+    @Test
+    void aRequestTomcatRefusesBeforeTheApiIsAProblemToo() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/realtime-total?date=2026-11-24"))
+                .header("X-Padding", "x".repeat(70 * 1024)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(r.body()).contains("\"status\":400").doesNotContain("<html").doesNotContain("Apache Tomcat");
+    }
 }
