@@ -70,7 +70,7 @@ public final class Demo implements Callable<Integer> {
             System.out.println("demo: the mock run failed");
             return 1;
         }
-        String api = "http://" + config.bind() + ":" + config.port("serving");
+        String api = config.url("serving", "");
         System.out.println("demo: waiting for the stream, then comparing the API's answers with the ledgers");
         int verdict = run(SparkJvm.jobCommand(ctx, "1g", List.of(), "io.gmall.streaming.check.ApiCheck",
                 List.of("--wait", Integer.toString(waitSeconds), "--api", api)), ctx);

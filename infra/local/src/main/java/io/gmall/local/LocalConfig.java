@@ -157,6 +157,11 @@ public final class LocalConfig {
         return Integer.parseInt(get(component + ".port"));
     }
 
+    /** {@code http://<bind>:<port of component><path>}: a component's HTTP endpoint on this stack. */
+    public String url(String component, String path) {
+        return "http://" + bind() + ":" + port(component) + path;
+    }
+
     public int intValue(String name) {
         return Integer.parseInt(get(name));
     }

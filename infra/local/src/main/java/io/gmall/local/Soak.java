@@ -57,8 +57,8 @@ public final class Soak implements Callable<Integer> {
         System.out.println(header.append(String.format(" %12s %10s %12s", "stream lag", "cdc lag s", "cdc quiet s")));
         Map<String, Long> first = new LinkedHashMap<>();
         Map<String, Long> last = new LinkedHashMap<>();
-        String streamMetrics = "http://" + config.bind() + ":" + config.port("stream") + "/metrics";
-        String cdcMetrics = "http://" + config.bind() + ":" + config.port("cdc.metrics") + "/metrics";
+        String streamMetrics = config.url("stream", "/metrics");
+        String cdcMetrics = config.url("cdc.metrics", "/metrics");
         for (int minute = 1; mock.isAlive() || minute == 1; minute++) {
             mock.waitFor(1, TimeUnit.MINUTES);
             StringBuilder line = new StringBuilder(String.format("%-6d", minute));

@@ -3,14 +3,12 @@ package io.gmall.streaming.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gmall.streaming.StreamingConfig;
-import io.gmall.streaming.time.BusinessTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,10 +51,8 @@ public final class ApiCheck implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingConfig config = StreamingConfig.load(configFile, System.getenv(), System.getProperties());
-        Path dir = Path.of(System.getProperty("gmall.root", ".")).resolve(ledgers);
-        Truth truth = Files.isDirectory(dir) ? Truth.of(dir, new BusinessTime(config.businessZone), config.watermark, config.alertWindow) : null;
-        if (truth == null || truth.ledgers.isEmpty()) {
-            System.err.println("no ledgers in " + dir + ": run ./gmall mock first");
+        Truth truth = Truth.ofLedgers(ledgers, config).orElse(null);
+        if (truth == null) {
             return 2;
         }
         return Comparison.await(truth, "api", waitSeconds, () -> Comparison.lines(truth, observed(truth), config.alertWindow), System.out) ? 0 : 1;

@@ -55,15 +55,8 @@ public final class StoreCheck implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingConfig config = StreamingConfig.load(configFile, System.getenv(), System.getProperties());
-        Path dir = Path.of(System.getProperty("gmall.root", ".")).resolve(ledgers);
-        if (!Files.isDirectory(dir)) {
-            System.err.println("no ledgers in " + dir + ": run ./gmall mock first");
-            return 2;
-        }
-        BusinessTime time = new BusinessTime(config.businessZone);
-        Truth truth = Truth.of(dir, time, config.watermark, config.alertWindow);
-        if (truth.ledgers.isEmpty()) {
-            System.err.println("no ledgers in " + dir + ": run ./gmall mock first");
+        Truth truth = Truth.ofLedgers(ledgers, config).orElse(null);
+        if (truth == null) {
             return 2;
         }
         SparkSession spark = StreamingApp.session();

@@ -2,6 +2,7 @@ package io.gmall.streaming.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.time.BusinessTime;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -52,6 +54,20 @@ public final class Truth {
 
     public static String alertKey(String mid, long windowEnd) {
         return mid + "|" + windowEnd;
+    }
+
+    /**
+     * The ledgers of {@code ledgers} under the project root ({@code gmall.root}), judged with the stream's
+     * settings; empty, with the reason on stderr, when there are none.
+     */
+    public static Optional<Truth> ofLedgers(Path ledgers, StreamingConfig config) throws IOException {
+        Path dir = Path.of(System.getProperty("gmall.root", ".")).resolve(ledgers);
+        Truth truth = Files.isDirectory(dir) ? of(dir, new BusinessTime(config.businessZone), config.watermark, config.alertWindow) : null;
+        if (truth == null || truth.ledgers.isEmpty()) {
+            System.err.println("no ledgers in " + dir + ": run ./gmall mock first");
+            return Optional.empty();
+        }
+        return Optional.of(truth);
     }
 
     /** Reads every {@code ledger-<run>.json} of {@code dir} (not the {@code ledger-latest.json} copy). */

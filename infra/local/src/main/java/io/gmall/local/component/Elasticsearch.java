@@ -149,12 +149,9 @@ public final class Elasticsearch implements Component {
                 ctx.layout().tmpDir(name()), "-Des.path.home=" + home, true);
     }
 
-    private static String url(Context ctx, String path) {
-        return "http://" + ctx.config().bind() + ":" + ctx.config().port("elasticsearch") + path;
-    }
 
     private static HttpResponse<String> call(Context ctx, String method, String path, String body) throws IOException, InterruptedException {
-        return Http.send(method, url(ctx, path), body, ctx.config().healthTimeout());
+        return Http.send(method, ctx.config().url("elasticsearch", path), body, ctx.config().healthTimeout());
     }
 
     private static JsonNode expectOk(HttpResponse<String> response, String what) throws IOException {

@@ -72,19 +72,15 @@ public final class Nginx implements Component {
         return ProcessSpec.foreground(List.of("/usr/sbin/nginx", "-c", conf(ctx).toString()), ctx.layout().root(), conf(ctx).toString());
     }
 
-    private String url(Context ctx, String path) {
-        return "http://" + ctx.config().bind() + ":" + ctx.config().port(name()) + path;
-    }
-
     @Override
     public void ready(Context ctx) throws Exception {
-        Http.expectOk(Http.send("GET", url(ctx, "/nginx-status"), null, Duration.ofSeconds(2)), "nginx");
+        Http.expectOk(Http.send("GET", ctx.config().url(name(), "/nginx-status"), null, Duration.ofSeconds(2)), "nginx");
     }
 
     /** A round trip through nginx to a log server and on to Kafka. */
     @Override
     public String health(Context ctx) throws Exception {
-        Http.expectOk(Http.send("GET", url(ctx, "/health"), null, ctx.config().healthTimeout()), "nginx -> logger readiness");
+        Http.expectOk(Http.send("GET", ctx.config().url(name(), "/health"), null, ctx.config().healthTimeout()), "nginx -> logger readiness");
         return "proxied readiness ok";
     }
 }

@@ -93,12 +93,8 @@ public final class SparkStreaming implements Component {
         return new ProcessSpec(command, env, ctx.layout().root(), ctx.marker(name()), false);
     }
 
-    private String url(Context ctx, String path) {
-        return "http://" + ctx.config().bind() + ":" + ctx.config().port(name()) + path;
-    }
-
     private StreamStatus status(Context ctx, Duration timeout) throws Exception {
-        return StreamStatus.parse(Http.expectOk(Http.send("GET", url(ctx, "/status"), null, timeout), "/status"));
+        return StreamStatus.parse(Http.expectOk(Http.send("GET", ctx.config().url(name(), "/status"), null, timeout), "/status"));
     }
 
     /**

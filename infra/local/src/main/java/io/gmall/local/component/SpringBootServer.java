@@ -76,18 +76,15 @@ abstract class SpringBootServer implements Component {
         return new ProcessSpec(command, env(ctx), ctx.layout().root(), ctx.marker(name), false);
     }
 
-    private String url(Context ctx, String path) {
-        return "http://" + ctx.config().bind() + ":" + ctx.config().port(name) + path;
-    }
 
     @Override
     public void ready(Context ctx) throws Exception {
-        Http.expectOk(Http.send("GET", url(ctx, "/actuator/health/liveness"), null, Duration.ofSeconds(2)), "liveness");
+        Http.expectOk(Http.send("GET", ctx.config().url(name, "/actuator/health/liveness"), null, Duration.ofSeconds(2)), "liveness");
     }
 
     @Override
     public String health(Context ctx) throws Exception {
-        Http.expectOk(Http.send("GET", url(ctx, "/actuator/health/readiness"), null, ctx.config().healthTimeout()), "readiness");
+        Http.expectOk(Http.send("GET", ctx.config().url(name, "/actuator/health/readiness"), null, ctx.config().healthTimeout()), "readiness");
         return readyMeans();
     }
 }

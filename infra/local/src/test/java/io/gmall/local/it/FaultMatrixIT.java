@@ -123,7 +123,7 @@ class FaultMatrixIT {
 
     /** Until the API reads the stores again (HBase and Elasticsearch behind it), bounded. */
     private void awaitApi(String day) throws Exception {
-        URI uri = URI.create("http://" + config.bind() + ":" + config.port("serving") + "/realtime-total?date=" + day);
+        URI uri = URI.create(config.url("serving", "/realtime-total?date=" + day));
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         int status = 0;
         while (System.nanoTime() < deadline) {

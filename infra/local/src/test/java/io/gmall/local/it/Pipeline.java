@@ -33,13 +33,19 @@ final class Pipeline {
 
     /** Starts the mock with {@code args} (ledgers in {@code ledgers}), its output in {@code log}. */
     Process mock(Path ledgers, Path log, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
+        return mockJar(all).redirectOutput(log.toFile()).start();
+    }
+
+    /** The mock's jar with {@code args}, its output and errors together, pointed at the stack. */
+    private ProcessBuilder mockJar(List<String> args) {
         List<String> command = new ArrayList<>(List.of(ctx.java(), "-Xmx512m", "-Dgmall.root=" + ctx.layout().root(), "-jar",
                 ctx.layout().root().resolve("ingestion/mock/target/gmall-mock.jar").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(ctx.layout().root().toFile());
         pb.environment().putAll(Endpoints.of(ctx.config()).asEnv());
-        return pb.start();
+        return pb;
     }
 
     /**
@@ -47,11 +53,7 @@ final class Pipeline {
      * from Kafka, and the copies beyond the first that reached Kafka (resends, injected duplicates).
      */
     long[] mockCheck(Path ledger) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ctx.java(), "-Xmx512m", "-Dgmall.root=" + ctx.layout().root(), "-jar",
-                ctx.layout().root().resolve("ingestion/mock/target/gmall-mock.jar").toString(), "check", "--ledger", ledger.toString())
-                .redirectErrorStream(true).directory(ctx.layout().root().toFile());
-        pb.environment().putAll(Endpoints.of(ctx.config()).asEnv());
-        Process check = pb.start();
+        Process check = mockJar(List.of("check", "--ledger", ledger.toString())).start();
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor(3, TimeUnit.MINUTES)).isTrue();
         long missing = 0;
