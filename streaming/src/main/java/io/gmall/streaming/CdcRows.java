@@ -2,11 +2,14 @@ package io.gmall.streaming;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.udf;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -53,6 +56,7 @@ public final class CdcRows {
                 .add("table", DataTypes.StringType)
                 .add("before", row)
                 .add("after", row)
+                .add("binlog", new StructType().add("file", DataTypes.StringType).add("position", DataTypes.LongType))
                 .add("ts", DataTypes.LongType);
     }
 
@@ -70,6 +74,12 @@ public final class CdcRows {
     /** Epoch ms of a DATETIME as the CDC relay writes it (ISO local date-time in the source zone). */
     public static long epochMillis(String dateTime, ZoneId sourceZone) {
         return LocalDateTime.parse(dateTime).atZone(sourceZone).toInstant().toEpochMilli();
+    }
+
+    /** {@link #epochMillis} of a DATETIME column, for batch jobs over the CDC tables. */
+    public static Column epochMillisOf(Column dateTime, ZoneId sourceZone) {
+        String zone = sourceZone.getId();
+        return udf((UDF1<String, Long>) t -> t == null ? null : epochMillis(t, ZoneId.of(zone)), DataTypes.LongType).apply(dateTime);
     }
 
     /** A row struct as a column-to-value map (null for a null struct). */

@@ -136,8 +136,12 @@ public final class StreamingApp implements Callable<Integer> {
     }
 
     public static SparkSession session() {
-        // spark-submit --name wins; the default name is for runs without it.
-        SparkSession.Builder builder = SparkSession.builder().appName(new org.apache.spark.SparkConf().get("spark.app.name", "gmall-streaming"))
+        return session("gmall-streaming");
+    }
+
+    /** A session with Delta; spark-submit's --name wins over {@code defaultName}, which is for runs without it. */
+    public static SparkSession session(String defaultName) {
+        SparkSession.Builder builder = SparkSession.builder().appName(new org.apache.spark.SparkConf().get("spark.app.name", defaultName))
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.streaming.stopTimeout", GRACEFUL_STOP.toMillis());

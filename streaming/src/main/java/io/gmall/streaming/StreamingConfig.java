@@ -84,6 +84,8 @@ public final class StreamingConfig implements Serializable {
     public final String hbaseNamespace;
     public final String alertIndex;
     public final String saleIndex;
+    public final Duration reconcileGrace;
+    public final Duration vacuumRetention;
 
     private StreamingConfig(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -123,6 +125,8 @@ public final class StreamingConfig implements Serializable {
         hbaseNamespace = p.text("hbase.namespace");
         alertIndex = p.text("es.alert.index");
         saleIndex = p.text("es.sale.index");
+        reconcileGrace = Duration.ofMinutes(p.integer("reconcile.grace.minutes", 0, 7 * 1440));
+        vacuumRetention = Duration.ofHours(p.integer("reconcile.vacuum.retention.hours", 0, 24 * 400));
         if (alertWindow.toMinutes() % Math.max(1, alertSlide.toMinutes()) != 0) {
             p.problems.add(PREFIX + "alert.slide.minutes (" + alertSlide.toMinutes() + ") must divide "
                     + PREFIX + "alert.window.minutes (" + alertWindow.toMinutes() + ")");
@@ -214,6 +218,11 @@ public final class StreamingConfig implements Serializable {
     /** The lake path of a bronze table. */
     public Path bronzeTable(String topic) {
         return lakeRoot.resolve("bronze").resolve(topic);
+    }
+
+    /** The lake path of a table of a later layer: {@code silver}, {@code gold} or {@code audit}. */
+    public Path table(String layer, String name) {
+        return lakeRoot.resolve(layer).resolve(name);
     }
 
     public Path checkpoint(String query) {

@@ -40,7 +40,11 @@ public final class DauQuery implements GmallQuery {
 
     /** Per business day and device, the earliest startup of the batch (ties broken by event id, so a replay picks the same). */
     public Dataset<Row> firstVisits(Dataset<Row> kafkaRows) {
-        Dataset<Row> startups = LogRows.parse(kafkaRows).withColumn("dt", time.dayOf(col("ts")));
+        return firstVisitsOf(LogRows.parse(kafkaRows).withColumn("dt", time.dayOf(col("ts"))));
+    }
+
+    /** Per {@code dt} and device, the earliest of the startups (parsed records with their business day {@code dt}). */
+    public static Dataset<Row> firstVisitsOf(Dataset<Row> startups) {
         return startups.groupBy("dt", "mid")
                 .agg(min(struct("ts", "event_id", "uid", "os", "area", "ch", "vs", "appid")).as("v"))
                 .select("dt", "mid", "v.*");

@@ -148,8 +148,14 @@ public final class DauWriter {
 
     private Map<String, String> hourlyCells(String dt) {
         long[] bounds = time.hourBounds(dt);
-        long[] active = state.countRanges(dayKey(dt), bounds);
-        long[] fresh = state.countRanges(FIRST_SEEN, bounds);
+        return hourlyRow(state.countRanges(dayKey(dt), bounds), state.countRanges(FIRST_SEEN, bounds));
+    }
+
+    /**
+     * A day's row of {@code gmall:dau_hourly}: {@code dau_HH} and {@code new_HH} for the hours 00–23 and the day's
+     * {@code dau} and {@code new_mid}, from the first visits and the new devices counted per hour.
+     */
+    public static Map<String, String> hourlyRow(long[] active, long[] fresh) {
         Map<String, String> c = new LinkedHashMap<>();
         long dau = 0;
         long newMid = 0;

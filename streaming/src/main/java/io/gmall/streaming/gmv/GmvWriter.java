@@ -146,20 +146,35 @@ public final class GmvWriter {
     }
 
     private Map<String, String> hourlyCells(String dt) {
-        Map<String, String> c = new LinkedHashMap<>();
-        long count = 0;
-        BigDecimal amount = BigDecimal.ZERO.setScale(2);
+        long[] counts = new long[24];
+        BigDecimal[] amounts = new BigDecimal[24];
         List<Map<String, String>> byHour = state.hashGetAll(BusinessTime.HOURS.stream().map(hh -> hourKey(dt, hh)).toList());
         for (int h = 0; h < 24; h++) {
-            String hh = BusinessTime.HOURS.get(h);
             Map<String, String> orders = byHour.get(h);
-            BigDecimal sum = BigDecimal.ZERO.setScale(2);
+            BigDecimal sum = BigDecimal.ZERO;
             for (String a : orders.values()) {
                 sum = sum.add(new BigDecimal(a));
             }
-            c.put("count_" + hh, Integer.toString(orders.size()));
+            counts[h] = orders.size();
+            amounts[h] = sum;
+        }
+        return hourlyRow(counts, amounts);
+    }
+
+    /**
+     * A day's row of {@code gmall:gmv_hourly}: {@code count_HH} and {@code amount_HH} for the hours 00–23 and the
+     * day's {@code order_count} and {@code order_amount}, amounts with two decimals.
+     */
+    public static Map<String, String> hourlyRow(long[] counts, BigDecimal[] amounts) {
+        Map<String, String> c = new LinkedHashMap<>();
+        long count = 0;
+        BigDecimal amount = BigDecimal.ZERO.setScale(2);
+        for (int h = 0; h < 24; h++) {
+            String hh = BusinessTime.HOURS.get(h);
+            BigDecimal sum = amounts[h].setScale(Math.max(2, amounts[h].scale()));
+            c.put("count_" + hh, Long.toString(counts[h]));
             c.put("amount_" + hh, sum.toPlainString());
-            count += orders.size();
+            count += counts[h];
             amount = amount.add(sum);
         }
         c.put("order_count", Long.toString(count));

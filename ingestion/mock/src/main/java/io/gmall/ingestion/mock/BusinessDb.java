@@ -42,6 +42,13 @@ final class BusinessDb implements AutoCloseable {
     private static final String[] CATEGORIES = {"phone", "laptop", "tv", "headphones", "watch"};
     private static final String[] COLOURS = {"black", "white", "red", "blue", "gold"};
 
+    /**
+     * When the catalogue's users and skus were created. The simulated clock may lie days in the past (the
+     * demo, the fault tests), and a user created "now" would then be newer than its own later profile
+     * updates: whoever takes a user's version by time would keep the creation and lose the update.
+     */
+    static final LocalDateTime CATALOGUE_CREATED = LocalDateTime.of(2000, 1, 1, 0, 0);
+
     /** How long a lost connection is tried again before the run gives up: a MariaDB restart takes seconds. */
     private static final Duration RECONNECT_FOR = Duration.ofSeconds(90);
 
@@ -122,7 +129,7 @@ final class BusinessDb implements AutoCloseable {
                 "INSERT IGNORE INTO user_info (id, login_name, nick_name, phone_num, user_level, birthday, gender, create_time) VALUES (?,?,?,?,?,?,?,?)");
              PreparedStatement insertSku = connection.prepareStatement(
                      "INSERT IGNORE INTO sku_info (id, sku_name, price, category, tm_name, create_time) VALUES (?,?,?,?,?,?)")) {
-            Timestamp now = Timestamp.valueOf(utc(System.currentTimeMillis()));
+            Timestamp created = Timestamp.valueOf(CATALOGUE_CREATED);
             for (long id = first; id < (long) first + users; id++) {
                 insertUser.setLong(1, id);
                 insertUser.setString(2, "user_" + id);
@@ -131,7 +138,7 @@ final class BusinessDb implements AutoCloseable {
                 insertUser.setString(5, Integer.toString(1 + random.nextInt(5)));
                 insertUser.setObject(6, LocalDate.of(1960, 1, 1).plusDays(random.nextInt(50 * 365)));
                 insertUser.setString(7, random.nextBoolean() ? "M" : "F");
-                insertUser.setTimestamp(8, now);
+                insertUser.setTimestamp(8, created);
                 insertUser.addBatch();
             }
             insertUser.executeBatch();
@@ -143,7 +150,7 @@ final class BusinessDb implements AutoCloseable {
                 insertSku.setBigDecimal(3, BigDecimal.valueOf(1000 + random.nextInt(999_000), 2));
                 insertSku.setString(4, category);
                 insertSku.setString(5, brand);
-                insertSku.setTimestamp(6, now);
+                insertSku.setTimestamp(6, created);
                 insertSku.addBatch();
             }
             insertSku.executeBatch();

@@ -53,7 +53,9 @@ class MockIT {
         assertThat(ledger.get("orders")).isNotEmpty();
         try (Connection c = DriverManager.getConnection(System.getenv().getOrDefault("GMALL_MARIADB_URL", "jdbc:mariadb://127.0.0.1:13306/gmall"),
                 System.getenv().getOrDefault("GMALL_MARIADB_USER", "gmall"), System.getenv().getOrDefault("GMALL_MARIADB_PASSWORD", "gmall"));
-             PreparedStatement order = c.prepareStatement("SELECT total_amount, user_id, order_status, (SELECT COUNT(*) FROM order_detail d WHERE d.order_id = o.id) FROM order_info o WHERE id = ?")) {
+             PreparedStatement order = c.prepareStatement("SELECT total_amount, user_id, order_status, (SELECT COUNT(*) FROM order_detail d WHERE d.order_id = o.id), "
+                             + "(SELECT u.create_time <= o.create_time AND COALESCE(u.operate_time >= u.create_time, TRUE) FROM user_info u WHERE u.id = o.user_id) "
+                             + "FROM order_info o WHERE id = ?")) {
             BigDecimal ledgerTotal = BigDecimal.ZERO;
             BigDecimal dbTotal = BigDecimal.ZERO;
             for (JsonNode o : ledger.get("orders")) {
@@ -65,6 +67,8 @@ class MockIT {
                     assertThat(rs.getLong(2)).isEqualTo(o.get("user_id").asLong());
                     assertThat(rs.getString(3)).isEqualTo(o.get("order_status").asText());
                     assertThat(rs.getInt(4)).isEqualTo(o.get("details").size());
+                    assertThat(rs.getBoolean(5)).as("user of order %s created before the order and before its profile updates, "
+                            + "so a user's version taken by time is the right one", o.get("order_id")).isTrue();
                 }
             }
             assertThat(dbTotal).isEqualByComparingTo(ledgerTotal);

@@ -1,0 +1,49 @@
+package io.gmall.reconcile;
+
+import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.time.BusinessTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The reconcile's record: one row per run, day, metric and hour with the realtime value, the recomputed value,
+ * their difference and whether the run corrected it, appended to the Delta table {@code <lake>/audit/reconcile}
+ * (partitioned by {@code dt}). Values are decimal text, as the stores hold them.
+ */
+public final class Audit {
+
+    public static final StructType SCHEMA = new StructType()
+            .add("run_id", "string").add("run_at_ms", "long").add("table", "string").add("metric", "string")
+            .add(BusinessTime.HOUR, "string").add("realtime", "string").add("recomputed", "string").add("difference", "string")
+            .add("corrected", "boolean").add(BusinessTime.DT, "string");
+
+    private final SparkSession spark;
+    private final StreamingConfig config;
+
+    public Audit(SparkSession spark, StreamingConfig config) {
+        this.spark = spark;
+        this.config = config;
+    }
+
+    public String path() {
+        return config.table("audit", "reconcile").toString();
+    }
+
+    public static List<Row> rows(String runId, long runAtMs, String dt, String table, List<HourlyComparison.Line> lines, boolean corrected) {
+        List<Row> rows = new ArrayList<>();
+        for (HourlyComparison.Line l : lines) {
+            rows.add(RowFactory.create(runId, runAtMs, table, l.metric(), l.hour(), l.realtime() == null ? null : l.realtime().toPlainString(),
+                    l.recomputed().toPlainString(), l.difference().toPlainString(), corrected && l.differs(), dt));
+        }
+        return rows;
+    }
+
+    public void append(List<Row> rows) {
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).partitionBy(BusinessTime.DT).save(path());
+    }
+}

@@ -1,0 +1,92 @@
+package io.gmall.reconcile;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.gmall.streaming.CdcRows;
+import io.gmall.streaming.LogRows;
+import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.dau.DauQuery;
+import io.gmall.streaming.dau.DauWriter;
+import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.time.BusinessTime;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A business day's metrics recomputed from silver with the streaming queries' own definitions: the same first
+ * visit per device ({@link DauQuery#firstVisitsOf}) and the same HBase row layouts ({@link DauWriter#hourlyRow},
+ * {@link GmvWriter#hourlyRow}), so a difference is a difference in data, never in definition.
+ */
+public final class Gold {
+
+    /** A day's first visits, their counts per hour ({@code dt, hh, dau, new_mid}) and the {@code gmall:dau_hourly} row they give. */
+    public record Dau(Dataset<Row> firstVisits, Dataset<Row> hourly, Map<String, String> hourlyRow) {
+    }
+
+    /** A day's orders, their counts and amounts per hour ({@code dt, hh, order_count, order_amount}) and the {@code gmall:gmv_hourly} row. */
+    public record Gmv(Dataset<Row> orders, Dataset<Row> hourly, Map<String, String> hourlyRow) {
+    }
+
+    private final Silver silver;
+    private final StreamingConfig config;
+    private final BusinessTime time;
+
+    public Gold(Silver silver, StreamingConfig config) {
+        this.silver = silver;
+        this.config = config;
+        this.time = new BusinessTime(config.businessZone);
+    }
+
+    /**
+     * Each device's first visit of {@code dt} from the day's silver startups, {@code is_new} when the device has no
+     * startup on any earlier day (a startup's day is its own time's, so no later day can hold an earlier one).
+     */
+    public Dau dau(String dt, Dataset<Row> startups) {
+        Dataset<Row> seenBefore = LogRows.parse(silver.bronze(config.startupTopic).filter(col(BusinessTime.DT).lt(dt)))
+                .select("mid").distinct().withColumn("returning", lit(true));
+        Dataset<Row> visits = DauQuery.firstVisitsOf(startups)
+                .join(seenBefore, "mid", "left")
+                .withColumn("is_new", col("returning").isNull()).drop("returning")
+                .withColumn(BusinessTime.HOUR, time.hourOf(col("ts")))
+                .persist();
+        Dataset<Row> hourly = visits.groupBy(BusinessTime.DT, BusinessTime.HOUR)
+                .agg(count(lit(1)).as("dau"), sum(col("is_new").cast("long")).as("new_mid"))
+                .persist();
+        long[] active = new long[24];
+        long[] fresh = new long[24];
+        for (Row r : hourly.collectAsList()) {
+            int h = BusinessTime.HOURS.indexOf(r.<String>getAs(BusinessTime.HOUR));
+            active[h] = r.getAs("dau");
+            fresh[h] = r.getAs("new_mid");
+        }
+        return new Dau(visits, hourly, DauWriter.hourlyRow(active, fresh));
+    }
+
+    /** The orders created in {@code dt} (business zone), at their latest state, and their counts and amounts per hour. */
+    public Gmv gmv(String dt, Dataset<Row> orderState) {
+        Dataset<Row> orders = orderState
+                .withColumn("created_ms", CdcRows.epochMillisOf(col("create_time"), config.sourceZone))
+                .withColumn(BusinessTime.DT, time.dayOf(col("created_ms")))
+                .filter(col(BusinessTime.DT).equalTo(dt))
+                .withColumn(BusinessTime.HOUR, time.hourOf(col("created_ms")))
+                .persist();
+        long[] counts = new long[24];
+        BigDecimal[] amounts = new BigDecimal[24];
+        Arrays.fill(amounts, BigDecimal.ZERO);
+        Dataset<Row> hourly = orders.groupBy(BusinessTime.DT, BusinessTime.HOUR)
+                .agg(count(lit(1)).as("order_count"), sum("total_amount").as("order_amount"))
+                .persist();
+        for (Row r : hourly.collectAsList()) {
+            int h = BusinessTime.HOURS.indexOf(r.<String>getAs(BusinessTime.HOUR));
+            counts[h] = r.getAs("order_count");
+            amounts[h] = r.getAs("order_amount");
+        }
+        return new Gmv(orders, hourly, GmvWriter.hourlyRow(counts, amounts));
+    }
+}

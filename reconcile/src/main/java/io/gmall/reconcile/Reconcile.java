@@ -1,0 +1,106 @@
+package io.gmall.reconcile;
+
+import io.gmall.streaming.CdcRows;
+import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.dau.DauWriter;
+import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.store.RowStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One business day recomputed from the lake and set against the realtime stores: silver and gold written for
+ * the day, each hourly row of HBase compared cell by cell with its recomputed row and, where any cell differs,
+ * replaced by it (an absolute put, so a second run finds nothing to do), every cell's outcome in the audit. A
+ * dry run computes and reports the same, and writes nothing.
+ */
+public final class Reconcile {
+
+    static final List<HourlyComparison.Metric> DAU_METRICS = List.of(
+            new HourlyComparison.Metric("dau", "dau_"), new HourlyComparison.Metric("new_mid", "new_"));
+    static final List<HourlyComparison.Metric> GMV_METRICS = List.of(
+            new HourlyComparison.Metric("order_count", "count_"), new HourlyComparison.Metric("order_amount", "amount_"));
+
+    /** What a run found in one realtime table and whether it corrected it. */
+    public record TableOutcome(String table, List<HourlyComparison.Line> lines, boolean corrected) {
+        public long differing() {
+            return lines.stream().filter(HourlyComparison.Line::differs).count();
+        }
+    }
+
+    public record Outcome(String runId, String dt, boolean dryRun, List<TableOutcome> tables) {
+        public long differing() {
+            return tables.stream().mapToLong(TableOutcome::differing).sum();
+        }
+    }
+
+    private final SparkSession spark;
+    private final StreamingConfig config;
+    private final RowStore rows;
+    private final Clock clock;
+    private final Silver silver;
+    private final Gold gold;
+    private final Audit audit;
+
+    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, Clock clock) {
+        this.spark = spark;
+        this.config = config;
+        this.rows = rows;
+        this.clock = clock;
+        this.silver = new Silver(spark, config);
+        this.gold = new Gold(silver, config);
+        this.audit = new Audit(spark, config);
+    }
+
+    public Outcome run(String dt, boolean dryRun) {
+        String runId = UUID.randomUUID().toString();
+        long runAt = clock.millis();
+        Dataset<Row> startups = silver.logs(config.startupTopic, dt).persist();
+        Dataset<Row> events = silver.logs(config.eventTopic, dt);
+        Dataset<Row> orderState = silver.state(config.orderTopic, CdcRows.ORDER_INFO).persist();
+        Gold.Dau dau = gold.dau(dt, startups);
+        Gold.Gmv gmv = gold.gmv(dt, orderState);
+        if (!dryRun) {
+            Lake.replaceDay(startups, path("silver", "startup"), dt);
+            Lake.replaceDay(events, path("silver", "event"), dt);
+            Lake.replaceAll(orderState, path("silver", "order_info"));
+            Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
+            Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
+            Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
+            Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
+        }
+        List<TableOutcome> tables = List.of(
+                settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun),
+                settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun));
+        if (!dryRun) {
+            List<Row> auditRows = new ArrayList<>();
+            for (TableOutcome t : tables) {
+                auditRows.addAll(Audit.rows(runId, runAt, dt, t.table(), t.lines(), t.corrected()));
+            }
+            audit.append(auditRows);
+        }
+        spark.sqlContext().clearCache();
+        return new Outcome(runId, dt, dryRun, tables);
+    }
+
+    /** Compares a realtime hourly row with its recomputed row and, unless dry, replaces it when any cell differs. */
+    private TableOutcome settle(String table, String dt, List<HourlyComparison.Metric> metrics, Map<String, String> recomputed, boolean dryRun) {
+        Map<String, String> realtime = rows.get(table, "m", dt);
+        List<HourlyComparison.Line> lines = HourlyComparison.compare(metrics, realtime, recomputed);
+        boolean correct = !dryRun && lines.stream().anyMatch(HourlyComparison.Line::differs);
+        if (correct) {
+            rows.put(table, "m", Map.of(dt, recomputed));
+        }
+        return new TableOutcome(table, lines, correct);
+    }
+
+    private String path(String layer, String name) {
+        return config.table(layer, name).toString();
+    }
+}

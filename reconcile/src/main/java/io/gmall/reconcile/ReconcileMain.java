@@ -1,0 +1,89 @@
+package io.gmall.reconcile;
+
+import io.gmall.streaming.StreamingApp;
+import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.store.HbaseRowStore;
+import io.gmall.streaming.time.BusinessTime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./gmall reconcile --date D [--dry-run] [--force]}; with spark-submit, the class of gmall-reconcile.jar. */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = "Recompute a business day from the Delta lake, compare it with HBase and correct what differs.")
+public final class ReconcileMain implements Callable<Integer> {
+
+    @Option(names = "--date", required = true, description = "the business day, yyyy-MM-dd (in the configured business zone)")
+    private String date;
+
+    @Option(names = "--dry-run", description = "compute and report the differences; write nothing")
+    private boolean dryRun;
+
+    @Option(names = "--force", description = "run for a day that has not ended plus the grace period (its data may still arrive)")
+    private boolean force;
+
+    @Option(names = "--config", description = "a properties file overriding the defaults (the streaming application's keys)")
+    private Path configFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ReconcileMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        StreamingConfig config = StreamingConfig.load(configFile, System.getenv(), System.getProperties());
+        String refusal = refusal(date, config, Clock.systemUTC(), force);
+        if (refusal != null) {
+            System.err.println("reconcile: " + refusal);
+            return 2;
+        }
+        SparkSession spark = StreamingApp.session("gmall-reconcile");
+        try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace)) {
+            long started = System.nanoTime();
+            Reconcile.Outcome outcome = new Reconcile(spark, config, hbase, Clock.systemUTC()).run(date, dryRun);
+            System.out.print(Report.of(outcome));
+            System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));
+            if (!dryRun) {
+                Maintenance maintenance = new Maintenance(spark, config);
+                started = System.nanoTime();
+                int compacted = maintenance.compact(date).size();
+                System.out.printf(Locale.ROOT, "compacted %s in %d bronze tables in %.1f s%n", date, compacted, seconds(started));
+                started = System.nanoTime();
+                int vacuumed = maintenance.vacuum().size();
+                System.out.printf(Locale.ROOT, "vacuumed %d tables (retention %d h) in %.1f s%n", vacuumed, config.vacuumRetention.toHours(), seconds(started));
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    /** Why a run for {@code date} must not go ahead, or null: not a date, or a day whose data may still be arriving. */
+    static String refusal(String date, StreamingConfig config, Clock clock, boolean force) {
+        LocalDate day;
+        try {
+            day = LocalDate.parse(date);
+        } catch (DateTimeParseException e) {
+            return "--date must be a day as yyyy-MM-dd, not '" + date + "'";
+        }
+        long end = new BusinessTime(config.businessZone).hourBounds(day.toString())[24];
+        Instant ready = Instant.ofEpochMilli(end).plus(config.reconcileGrace);
+        if (!force && clock.instant().isBefore(ready)) {
+            return day + " (" + config.businessZone + ") has not ended plus the grace period of " + config.reconcileGrace.toMinutes()
+                    + " min: late data may still arrive until " + ready + ". Run it after that, or pass --force.";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,118 @@
+package io.gmall.reconcile
+
+import java.time.{Clock, Instant, ZoneOffset}
+import java.util.TimeZone
+
+import scala.collection.JavaConverters._
+
+import io.gmall.streaming.StreamingConfig
+import io.gmall.streaming.dau.DauWriter
+import io.gmall.streaming.gmv.GmvWriter
+import io.gmall.streaming.store.InMemoryRowStore
+import org.apache.spark.sql.Encoders
+import org.apache.spark.sql.functions.col
+
+/**
+ * The nightly recompute on a lake written the way the stream writes it (BronzeQuery's rows), against HBase rows
+ * held in memory: duplicates, late data, CDC updates and deletes in binlog order, the business day's midnight in
+ * a zone that is neither UTC nor the JVM's, corrections that a second run finds nothing left to do about.
+ */
+class ReconcileSuite extends ReconcileFixtures {
+
+  private val day = "2026-11-24"
+  private val clock = Clock.fixed(Instant.parse("2026-11-26T00:00:00Z"), ZoneOffset.UTC)
+  private def row(store: InMemoryRowStore, table: String): Map[String, String] = store.row(table, day)
+
+  private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore) = new Reconcile(spark, cfg, store, clock)
+
+  test("silver keeps one copy of each record of the day, the late ones included") {
+    val cfg = config()
+    startups(cfg, day)
+    val ids = new Silver(spark, cfg).logs("gmall.log.startup", day).select("event_id").as(Encoders.STRING)
+      .collect().sorted.toSeq
+    assert(ids == Seq(s"$day-a-later", s"$day-a-midnight", s"$day-b", s"$day-b-late"))
+  }
+
+  test("silver order state is each order after its last change in binlog order, deletes removed") {
+    val cfg = config()
+    orders(cfg, day)
+    val state = new Silver(spark, cfg).state("gmall.cdc.order_info", io.gmall.streaming.CdcRows.ORDER_INFO)
+      .select(col("id"), col("total_amount").cast("string"), col("order_status")).collect()
+      .map(r => r.getLong(0) -> (r.getString(1), r.getString(2))).toMap
+    assert(state == Map(1L -> ("12.50", "1002"), 3L -> ("7.25", "1001"), 4L -> ("5.00", "1001")))
+  }
+
+  test("gold buckets by the business zone whatever the JVM's zone, and finds every difference of the realtime rows") {
+    val cfg = config()
+    startups(cfg, day)
+    orders(cfg, day)
+    val store = new InMemoryRowStore
+    // The realtime answer missed the late startup (mid_b at 09 instead of 07) and counted order 1 at its first amount.
+    store.put(DauWriter.HOURLY_TABLE, "m", Map(day -> Map("dau_00" -> "1", "dau_09" -> "1", "new_09" -> "1", "dau" -> "2", "new_mid" -> "1").asJava).asJava)
+    store.put(GmvWriter.HOURLY_TABLE, "m", Map(day -> Map("count_00" -> "1", "amount_00" -> "7.25", "count_08" -> "1", "amount_08" -> "10.00").asJava).asJava)
+    val jvmZone = TimeZone.getDefault
+    TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"))
+    val outcome = try reconcile(cfg, store).run(day, false) finally TimeZone.setDefault(jvmZone)
+
+    assert(nonZero(row(store, DauWriter.HOURLY_TABLE)) == expectedDau)
+    assert(nonZero(row(store, GmvWriter.HOURLY_TABLE)) == expectedGmv)
+    val differing = outcome.tables.asScala.flatMap(t => t.lines.asScala.filter(_.differs).map(l => (t.table, l.metric, l.hour, l.difference.toPlainString))).toSet
+    assert(differing == Set((DauWriter.HOURLY_TABLE, "dau", "07", "1"), (DauWriter.HOURLY_TABLE, "dau", "09", "-1"),
+      (DauWriter.HOURLY_TABLE, "new_mid", "07", "1"), (DauWriter.HOURLY_TABLE, "new_mid", "09", "-1"),
+      (GmvWriter.HOURLY_TABLE, "order_amount", "08", "2.50")))
+    assert(outcome.tables.asScala.forall(_.corrected))
+  }
+
+  test("a second run finds nothing to correct, replaces gold instead of appending, and only adds its own audit rows") {
+    val cfg = config()
+    startups(cfg, day)
+    orders(cfg, day)
+    val store = new InMemoryRowStore
+    val first = reconcile(cfg, store).run(day, false)
+    assert(first.differing > 0, "the realtime rows were empty")
+    val puts = store.puts
+    val second = reconcile(cfg, store).run(day, false)
+    assert(second.differing == 0)
+    assert(store.puts == puts, "the second run wrote to HBase")
+    val audit = spark.read.format("delta").load(cfg.table("audit", "reconcile").toString)
+    assert(audit.select("run_id").distinct().count() == 2)
+    assert(audit.filter(col("run_id") === second.runId && col("corrected")).count() == 0)
+    assert(audit.filter(col("run_id") === first.runId && col("corrected")).count() == first.differing)
+    assert(audit.filter(col("run_id") === first.runId).count() == 4 * 24)
+    assert(spark.read.format("delta").load(cfg.table("gold", "dau_first_visit").toString).count() == 2)
+    assert(spark.read.format("delta").load(cfg.table("gold", "gmv_order").toString).count() == 2)
+  }
+
+  test("a dry run reports the differences and writes nothing") {
+    val cfg = config()
+    startups(cfg, day)
+    val store = new InMemoryRowStore
+    val outcome = reconcile(cfg, store).run(day, true)
+    assert(outcome.differing > 0)
+    assert(store.puts == 0)
+    Seq("silver", "gold", "audit").foreach(layer => assert(!cfg.lakeRoot.resolve(layer).toFile.exists(), s"$layer written by a dry run"))
+  }
+
+  test("maintenance compacts a day's bronze partition without losing a record") {
+    val cfg = config()
+    startups(cfg, day)
+    val before = spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString).count()
+    val maintenance = new Maintenance(spark, cfg)
+    assert(maintenance.compact(day).size() == 1)
+    val table = io.delta.tables.DeltaTable.forPath(spark, cfg.bronzeTable("gmall.log.startup").toString)
+    assert(table.history(1).select("operation").head().getString(0) == "OPTIMIZE")
+    assert(spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString).count() == before)
+    assert(maintenance.vacuum().size() == 1)
+  }
+
+  test("a day that has not ended plus the grace period is refused unless forced, and a malformed date is refused") {
+    val cfg = config("reconcile.grace.minutes" -> "60")
+    // 2026-11-25 ends at 2026-11-25T16:00Z in Asia/Shanghai; with an hour's grace it may run from 17:00Z.
+    val at = (t: String) => Clock.fixed(Instant.parse(t), ZoneOffset.UTC)
+    assert(ReconcileMain.refusal("2026-11-25", cfg, at("2026-11-25T16:59:59Z"), false).contains("has not ended"))
+    assert(ReconcileMain.refusal("2026-11-25", cfg, at("2026-11-25T17:00:00Z"), false) == null)
+    assert(ReconcileMain.refusal("2026-11-25", cfg, at("2026-11-25T12:00:00Z"), true) == null)
+    assert(ReconcileMain.refusal("2026-13-01", cfg, at("2026-11-25T12:00:00Z"), true).contains("yyyy-MM-dd"))
+    assert(ReconcileMain.refusal("'; drop", cfg, at("2026-11-25T12:00:00Z"), true).contains("yyyy-MM-dd"))
+  }
+}
