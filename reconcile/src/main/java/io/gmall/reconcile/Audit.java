@@ -20,7 +20,7 @@ public final class Audit {
     public static final StructType SCHEMA = new StructType()
             .add("run_id", "string").add("run_at_ms", "long").add("table", "string").add("metric", "string")
             .add(BusinessTime.HOUR, "string").add("realtime", "string").add("recomputed", "string").add("difference", "string")
-            .add("corrected", "boolean").add(BusinessTime.DT, "string");
+            .add("mismatched", "long").add("corrected", "boolean").add(BusinessTime.DT, "string");
 
     private final SparkSession spark;
     private final StreamingConfig config;
@@ -38,12 +38,14 @@ public final class Audit {
         List<Row> rows = new ArrayList<>();
         for (HourlyComparison.Line l : lines) {
             rows.add(RowFactory.create(runId, runAtMs, table, l.metric(), l.hour(), l.realtime() == null ? null : l.realtime().toPlainString(),
-                    l.recomputed().toPlainString(), l.difference().toPlainString(), corrected && l.differs(), dt));
+                    l.recomputed().toPlainString(), l.difference().toPlainString(), l.mismatched(), corrected && l.differs(), dt));
         }
         return rows;
     }
 
     public void append(List<Row> rows) {
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).partitionBy(BusinessTime.DT).save(path());
+        // mergeSchema: an audit written by an earlier version gains the columns added since, instead of refusing the run.
+        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
+                .partitionBy(BusinessTime.DT).save(path());
     }
 }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.LogRows;
 import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.alerts.CouponAbuseRule;
 import io.gmall.streaming.dau.DauQuery;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
@@ -36,11 +37,24 @@ public final class Gold {
     private final Silver silver;
     private final StreamingConfig config;
     private final BusinessTime time;
+    private final CouponAbuseRule rule;
 
     public Gold(Silver silver, StreamingConfig config) {
         this.silver = silver;
         this.config = config;
         this.time = new BusinessTime(config.businessZone);
+        this.rule = new CouponAbuseRule(config.alertWindow, config.alertSlide, config.alertMinUsers, time);
+    }
+
+    /**
+     * The coupon-abuse alerts of the windows that end in {@code dt}, by the stream's own rule over every event of
+     * those windows, the late ones the stream's watermark dropped included. {@code events}: silver events of the
+     * day before and of {@code dt} (a window ending after midnight began the day before).
+     */
+    public Dataset<Row> alerts(String dt, Dataset<Row> events) {
+        long reach = time.hourBounds(dt)[0] - config.alertWindow.toMillis();
+        Dataset<Row> inWindows = events.filter(col("ts").geq(reach)).drop(BusinessTime.DT);
+        return rule.alerts(time.withBuckets(inWindows, "ts")).filter(col(BusinessTime.DT).equalTo(dt));
     }
 
     /**

@@ -19,15 +19,16 @@ public final class HourlyComparison {
 
     /**
      * One metric and hour: what the realtime store holds (null when its cell is not a number), what the recompute
-     * found, and their difference.
+     * found, and how many things a correction changes there: a cell (1), or documents missing, extra or different,
+     * which can be some although the counts agree.
      */
-    public record Line(String metric, String hour, BigDecimal realtime, BigDecimal recomputed) {
+    public record Line(String metric, String hour, BigDecimal realtime, BigDecimal recomputed, long mismatched) {
         public BigDecimal difference() {
             return realtime == null ? recomputed : recomputed.subtract(realtime);
         }
 
         public boolean differs() {
-            return realtime == null || difference().signum() != 0;
+            return mismatched > 0;
         }
     }
 
@@ -39,7 +40,9 @@ public final class HourlyComparison {
         for (Metric m : metrics) {
             for (String hh : BusinessTime.HOURS) {
                 String cell = m.cellPrefix() + hh;
-                lines.add(new Line(m.name(), hh, number(realtime.get(cell)), number(recomputed.get(cell))));
+                BigDecimal was = number(realtime.get(cell));
+                BigDecimal is = number(recomputed.get(cell));
+                lines.add(new Line(m.name(), hh, was, is, was == null || was.compareTo(is) != 0 ? 1 : 0));
             }
         }
         return lines;

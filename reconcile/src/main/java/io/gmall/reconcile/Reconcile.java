@@ -1,11 +1,18 @@
 package io.gmall.reconcile;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.alerts.CouponAbuseRule;
+import io.gmall.streaming.store.DocumentIndex;
 import io.gmall.streaming.store.RowStore;
+import io.gmall.streaming.time.BusinessTime;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +23,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One business day recomputed from the lake and set against the realtime stores: silver and gold written for
- * the day, each hourly row of HBase compared cell by cell with its recomputed row and, where any cell differs,
- * replaced by it (an absolute put, so a second run finds nothing to do), every cell's outcome in the audit. A
- * dry run computes and reports the same, and writes nothing.
+ * the day; each hourly row of HBase compared cell by cell with its recomputed row and, where any cell differs,
+ * replaced by it (an absolute put); the day's alert documents compared by id and content, the missing or wrong
+ * ones written and the ones that should not exist deleted. A second run finds nothing to do. Every metric and
+ * hour goes to the audit. A dry run computes and reports the same, and writes nothing.
  */
 public final class Reconcile {
 
@@ -43,15 +51,19 @@ public final class Reconcile {
     private final SparkSession spark;
     private final StreamingConfig config;
     private final RowStore rows;
+    private final DocumentIndex index;
+    private final BusinessTime time;
     private final Clock clock;
     private final Silver silver;
     private final Gold gold;
     private final Audit audit;
 
-    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, Clock clock) {
+    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, DocumentIndex index, Clock clock) {
         this.spark = spark;
         this.config = config;
         this.rows = rows;
+        this.index = index;
+        this.time = new BusinessTime(config.businessZone);
         this.clock = clock;
         this.silver = new Silver(spark, config);
         this.gold = new Gold(silver, config);
@@ -62,22 +74,25 @@ public final class Reconcile {
         String runId = UUID.randomUUID().toString();
         long runAt = clock.millis();
         Dataset<Row> startups = silver.logs(config.startupTopic, dt).persist();
-        Dataset<Row> events = silver.logs(config.eventTopic, dt);
+        Dataset<Row> events = silver.logs(config.eventTopic, List.of(LocalDate.parse(dt).minusDays(1).toString(), dt)).persist();
         Dataset<Row> orderState = silver.state(config.orderTopic, CdcRows.ORDER_INFO).persist();
         Gold.Dau dau = gold.dau(dt, startups);
         Gold.Gmv gmv = gold.gmv(dt, orderState);
+        Dataset<Row> alerts = gold.alerts(dt, events).persist();
         if (!dryRun) {
             Lake.replaceDay(startups, path("silver", "startup"), dt);
-            Lake.replaceDay(events, path("silver", "event"), dt);
+            Lake.replaceDay(events.filter(col(BusinessTime.DT).equalTo(dt)), path("silver", "event"), dt);
             Lake.replaceAll(orderState, path("silver", "order_info"));
             Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
             Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
             Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
             Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
+            Lake.replaceDay(alerts, path("gold", "coupon_alert"), dt);
         }
         List<TableOutcome> tables = List.of(
                 settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun),
-                settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun));
+                settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun),
+                settleAlerts(dt, alerts, dryRun));
         if (!dryRun) {
             List<Row> auditRows = new ArrayList<>();
             for (TableOutcome t : tables) {
@@ -98,6 +113,22 @@ public final class Reconcile {
             rows.put(table, "m", Map.of(dt, recomputed));
         }
         return new TableOutcome(table, lines, correct);
+    }
+
+    /** Writes the recomputed alerts that are missing or different in Elasticsearch and deletes those that should not exist. */
+    private TableOutcome settleAlerts(String dt, Dataset<Row> recomputed, boolean dryRun) {
+        List<Row> realtime = index.documents(spark, config.alertIndex, CouponAbuseRule.ARRAY_FIELDS)
+                .map(docs -> docs.filter(col(BusinessTime.DT).equalTo(dt)).collectAsList())
+                .orElse(List.of());
+        AlertDocuments.Plan plan = AlertDocuments.plan(realtime, recomputed.collectAsList(), time);
+        boolean correct = !dryRun && (!plan.write().isEmpty() || !plan.delete().isEmpty());
+        if (correct) {
+            // Marked, so a backfilled alert can be told from one the stream raised (Kibana, the audit).
+            index.index(config.alertIndex, recomputed.filter(col("alert_id").isin(plan.write().toArray())).withColumn("source", lit("reconcile")),
+                    "alert_id");
+            index.delete(config.alertIndex, plan.delete());
+        }
+        return new TableOutcome(config.alertIndex, plan.lines(), correct);
     }
 
     private String path(String layer, String name) {

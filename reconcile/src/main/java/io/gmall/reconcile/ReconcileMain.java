@@ -2,6 +2,7 @@ package io.gmall.reconcile;
 
 import io.gmall.streaming.StreamingApp;
 import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.store.EsDocumentIndex;
 import io.gmall.streaming.store.HbaseRowStore;
 import io.gmall.streaming.time.BusinessTime;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./gmall reconcile --date D [--dry-run] [--force]}; with spark-submit, the class of gmall-reconcile.jar. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
-        description = "Recompute a business day from the Delta lake, compare it with HBase and correct what differs.")
+        description = "Recompute a business day from the Delta lake, compare it with HBase and Elasticsearch, and correct what differs.")
 public final class ReconcileMain implements Callable<Integer> {
 
     @Option(names = "--date", required = true, description = "the business day, yyyy-MM-dd (in the configured business zone)")
@@ -48,7 +49,7 @@ public final class ReconcileMain implements Callable<Integer> {
         SparkSession spark = StreamingApp.session("gmall-reconcile");
         try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace)) {
             long started = System.nanoTime();
-            Reconcile.Outcome outcome = new Reconcile(spark, config, hbase, Clock.systemUTC()).run(date, dryRun);
+            Reconcile.Outcome outcome = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), Clock.systemUTC()).run(date, dryRun);
             System.out.print(Report.of(outcome));
             System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));
             if (!dryRun) {

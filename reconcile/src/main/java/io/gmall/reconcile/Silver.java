@@ -2,7 +2,6 @@ package io.gmall.reconcile;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
@@ -35,10 +34,12 @@ public final class Silver {
 
     private final SparkSession spark;
     private final StreamingConfig config;
+    private final BusinessTime time;
 
     public Silver(SparkSession spark, StreamingConfig config) {
         this.spark = spark;
         this.config = config;
+        this.time = new BusinessTime(config.businessZone);
     }
 
     /** A bronze table, or an empty one of bronze's shape when the stream has never landed the topic. */
@@ -55,11 +56,16 @@ public final class Silver {
      * differ at most in the receiving server's fields; the smallest copy is kept so that every run keeps the same.
      */
     public Dataset<Row> logs(String topic, String dt) {
-        Dataset<Row> records = LogRows.parse(bronze(topic).filter(col(BusinessTime.DT).equalTo(dt)));
+        return logs(topic, List.of(dt));
+    }
+
+    /** {@link #logs(String, String)} of several days at once, each record with its business day {@code dt}. */
+    public Dataset<Row> logs(String topic, List<String> days) {
+        Dataset<Row> records = LogRows.parse(bronze(topic).filter(col(BusinessTime.DT).isin(days.toArray())));
         Column[] rest = Arrays.stream(records.columns()).filter(c -> !c.equals("event_id")).map(c -> col(c)).toArray(Column[]::new);
         return records.groupBy("event_id").agg(min(struct(rest)).as("r"))
                 .select(col("event_id"), col("r.*"))
-                .withColumn(BusinessTime.DT, lit(dt));
+                .withColumn(BusinessTime.DT, time.dayOf(col("ts")));
     }
 
     /** Each key's row after its last change (ordered by binlog file and position, then Kafka position), deletes removed. */

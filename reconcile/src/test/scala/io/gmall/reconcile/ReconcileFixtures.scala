@@ -76,6 +76,29 @@ trait ReconcileFixtures extends SparkSuite {
       orderChange("c", null, o4, 130))
   }
 
+  /**
+   * Coupon claims with no click: mid_x by users 1, 2, 3 at D 10:00:10, 10:01:00, 10:02:00 (the 5-minute windows
+   * sliding by a minute that hold all three end at 10:03, 10:04 and 10:05); mid_y by the same users at D-1
+   * 23:58:30, 23:59:00, 23:59:30 (windows ending at D 00:00, which is D-1's last, then 00:01, 00:02, 00:03); mid_z
+   * claims as often but clicks an item. So D has six alerts: mid_x at 10:03-10:05 and mid_y at 00:01-00:03.
+   */
+  def events(cfg: StreamingConfig, day: String): Unit = {
+    val d = s"${day}T"
+    val y = s"${previous(day)}T"
+    bronze(cfg, cfg.eventTopic,
+      Records.event("mid_x", "1", "coupon", at(d + "10:00:10")), Records.event("mid_x", "2", "coupon", at(d + "10:01:00")),
+      Records.event("mid_x", "3", "coupon", at(d + "10:02:00")),
+      Records.event("mid_y", "1", "coupon", at(y + "23:58:30")), Records.event("mid_y", "2", "coupon", at(y + "23:59:00")),
+      Records.event("mid_y", "3", "coupon", at(y + "23:59:30")),
+      Records.event("mid_z", "1", "coupon", at(d + "12:00:00")), Records.event("mid_z", "2", "coupon", at(d + "12:00:30")),
+      Records.event("mid_z", "3", "coupon", at(d + "12:01:00")), Records.event("mid_z", "3", "clickItem", at(d + "12:01:30")))
+  }
+
+  /** The alert ids the events give for D. */
+  def expectedAlerts(day: String): Set[String] =
+    Set("10:03", "10:04", "10:05").map(t => s"mid_x|${at(s"${day}T$t:00")}") ++
+      Set("00:01", "00:02", "00:03").map(t => s"mid_y|${at(s"${day}T$t:00")}")
+
   /** The HBase rows the fixtures recompute to, in the cells that are not zero. */
   val expectedDau = Map("dau_00" -> "1", "dau_07" -> "1", "new_07" -> "1", "dau" -> "2", "new_mid" -> "1")
   val expectedGmv = Map("count_00" -> "1", "amount_00" -> "7.25", "count_08" -> "1", "amount_08" -> "12.50",

@@ -1,6 +1,6 @@
 package io.gmall.reconcile
 
-import java.time.{Clock, Instant, ZoneOffset}
+import java.time.{Clock, Instant, LocalDate, ZoneOffset}
 import java.util.TimeZone
 
 import scala.collection.JavaConverters._
@@ -8,9 +8,9 @@ import scala.collection.JavaConverters._
 import io.gmall.streaming.StreamingConfig
 import io.gmall.streaming.dau.DauWriter
 import io.gmall.streaming.gmv.GmvWriter
-import io.gmall.streaming.store.InMemoryRowStore
+import io.gmall.streaming.store.{InMemoryDocumentIndex, InMemoryRowStore}
 import org.apache.spark.sql.Encoders
-import org.apache.spark.sql.functions.col
+import org.apache.spark.sql.functions.{array, col, lit, when}
 
 /**
  * The nightly recompute on a lake written the way the stream writes it (BronzeQuery's rows), against HBase rows
@@ -23,7 +23,8 @@ class ReconcileSuite extends ReconcileFixtures {
   private val clock = Clock.fixed(Instant.parse("2026-11-26T00:00:00Z"), ZoneOffset.UTC)
   private def row(store: InMemoryRowStore, table: String): Map[String, String] = store.row(table, day)
 
-  private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore) = new Reconcile(spark, cfg, store, clock)
+  private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore, index: InMemoryDocumentIndex = new InMemoryDocumentIndex) =
+    new Reconcile(spark, cfg, store, index, clock)
 
   test("silver keeps one copy of each record of the day, the late ones included") {
     val cfg = config()
@@ -60,7 +61,7 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(differing == Set((DauWriter.HOURLY_TABLE, "dau", "07", "1"), (DauWriter.HOURLY_TABLE, "dau", "09", "-1"),
       (DauWriter.HOURLY_TABLE, "new_mid", "07", "1"), (DauWriter.HOURLY_TABLE, "new_mid", "09", "-1"),
       (GmvWriter.HOURLY_TABLE, "order_amount", "08", "2.50")))
-    assert(outcome.tables.asScala.forall(_.corrected))
+    assert(outcome.tables.asScala.filter(_.table != cfg.alertIndex).forall(_.corrected))
   }
 
   test("a second run finds nothing to correct, replaces gold instead of appending, and only adds its own audit rows") {
@@ -78,9 +79,40 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(audit.select("run_id").distinct().count() == 2)
     assert(audit.filter(col("run_id") === second.runId && col("corrected")).count() == 0)
     assert(audit.filter(col("run_id") === first.runId && col("corrected")).count() == first.differing)
-    assert(audit.filter(col("run_id") === first.runId).count() == 4 * 24)
+    assert(audit.filter(col("run_id") === first.runId).count() == 5 * 24)
     assert(spark.read.format("delta").load(cfg.table("gold", "dau_first_visit").toString).count() == 2)
     assert(spark.read.format("delta").load(cfg.table("gold", "gmv_order").toString).count() == 2)
+  }
+
+  test("alerts: the missing and the wrong are written, the ones that should not exist deleted, and a second run changes nothing") {
+    val cfg = config()
+    events(cfg, day)
+    val index = new InMemoryDocumentIndex
+    val recomputed = new Gold(new Silver(spark, cfg), cfg).alerts(day, new Silver(spark, cfg).logs(cfg.eventTopic, Seq(LocalDate.parse(day).minusDays(1).toString, day).asJava))
+    assert(recomputed.select("alert_id").as(Encoders.STRING).collect().toSet == expectedAlerts(day))
+    val missing = s"mid_x|${at(s"${day}T10:05:00")}"
+    val wrong = s"mid_y|${at(s"${day}T00:01:00")}"
+    val extra = s"mid_q|${at(s"${day}T11:30:00")}"
+    // The stream's view: one alert missing (a late claim), one with other users, one that should not exist.
+    index.index(cfg.alertIndex, recomputed.filter(col("alert_id") =!= missing)
+      .withColumn("uids", when(col("alert_id") === wrong, array(lit("1"), lit("2"), lit("9"))).otherwise(col("uids")))
+      .union(recomputed.filter(col("alert_id") === missing).withColumn("mid", lit("mid_q")).withColumn("alert_id", lit(extra))
+        .withColumn("window_end", lit(at(s"${day}T11:30:00"))).withColumn("window_start", lit(at(s"${day}T11:25:00")))), "alert_id")
+
+    val first = reconcile(cfg, new InMemoryRowStore, index).run(day, false)
+    val alerts = first.tables.asScala.find(_.table == cfg.alertIndex).get
+    assert(alerts.corrected)
+    assert(alerts.lines.asScala.filter(_.differs).map(l => (l.hour, l.mismatched, l.realtime.intValue, l.recomputed.intValue)).toSet
+      == Set(("00", 1, 3, 3), ("10", 1, 2, 3), ("11", 1, 1, 0)))
+    val docs = index.docs(cfg.alertIndex)
+    assert(docs.keySet == expectedAlerts(day))
+    assert(docs(wrong).getList[String](docs(wrong).fieldIndex("uids")).asScala == Seq("1", "2", "3"))
+    assert(docs(missing).getAs[String]("source") == "reconcile")
+    val writes = index.writes
+    val second = reconcile(cfg, new InMemoryRowStore, index).run(day, false)
+    assert(!second.tables.asScala.find(_.table == cfg.alertIndex).get.corrected)
+    assert(index.writes == writes)
+    assert(spark.read.format("delta").load(cfg.table("gold", "coupon_alert").toString).count() == 6)
   }
 
   test("a dry run reports the differences and writes nothing") {

@@ -33,6 +33,9 @@ public final class CouponAbuseRule implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** The array fields of an alert document (Elasticsearch does not say which fields are arrays: a reader must). */
+    public static final String[] ARRAY_FIELDS = {"uids", "item_ids", "events"};
+
     private final Duration window;
     private final Duration slide;
     private final int minUsers;

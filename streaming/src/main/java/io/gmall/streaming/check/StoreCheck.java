@@ -8,12 +8,10 @@ import io.gmall.streaming.StreamingApp;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.alerts.CouponAbuseRule;
+import io.gmall.streaming.store.EsDocumentIndex;
 import io.gmall.streaming.store.HbaseRowStore;
 import io.gmall.streaming.time.BusinessTime;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -39,7 +38,6 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Compare the stream's stores with the mock's ledgers.")
 public final class StoreCheck implements Callable<Integer> {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Option(names = "--ledgers", defaultValue = "var/mock", description = "directory of the mock's ledgers (default ${DEFAULT-VALUE}, under the project root)")
     Path ledgers;
@@ -87,34 +85,11 @@ public final class StoreCheck implements Callable<Integer> {
     /** The hourly columns of each metric in HBase. */
     private static final Map<String, String> PREFIX = Map.of("dau", "dau_", "new_mid", "new_", "order_count", "count_", "order_amount", "amount_");
 
-    /** An index's documents; null when the index does not exist yet (nothing was ever written to it). */
-    private static Dataset<Row> es(SparkSession spark, URI url, String index) {
-        try {
-            int status = HTTP.send(HttpRequest.newBuilder(url.resolve("/" + index)).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status == 404) {
-                return null;
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Elasticsearch at " + url + " does not answer", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        return spark.read().format("es")
-                .option("es.nodes", url.getHost())
-                .option("es.port", Integer.toString(url.getPort()))
-                .option("es.nodes.wan.only", "true")
-                .option("es.index.read.missing.as.empty", "true")
-                .option("es.read.field.as.array.include", "uids,item_ids,events")
-                .load(index);
-    }
-
     private static Map<String, String> alerts(StreamingConfig config, SparkSession spark) {
         Map<String, String> found = new HashMap<>();
-        Dataset<Row> docs = es(spark, config.esUrl, config.alertIndex);
-        if (docs != null) {
-            for (Row r : docs.select("mid", "window_end", "dt").collectAsList()) {
+        Optional<Dataset<Row>> docs = new EsDocumentIndex(config.esUrl).documents(spark, config.alertIndex, CouponAbuseRule.ARRAY_FIELDS);
+        if (docs.isPresent()) {
+            for (Row r : docs.get().select("mid", "window_end", "dt").collectAsList()) {
                 long end = r.get(1) instanceof java.sql.Timestamp t ? t.getTime() : ((Number) r.get(1)).longValue();
                 found.put(Truth.alertKey(r.getString(0), end), r.getString(2));
             }
@@ -124,9 +99,9 @@ public final class StoreCheck implements Callable<Integer> {
 
     private static Map<String, Observed.SaleDoc> sale(StreamingConfig config, SparkSession spark) {
         Map<String, Observed.SaleDoc> docs = new HashMap<>();
-        Dataset<Row> all = es(spark, config.esUrl, config.saleIndex);
-        if (all != null) {
-            for (Row r : all.select("order_detail_id", "order_status", "user_gender", "user_age", "user_level", "sku_num", "sku_price")
+        Optional<Dataset<Row>> all = new EsDocumentIndex(config.esUrl).documents(spark, config.saleIndex);
+        if (all.isPresent()) {
+            for (Row r : all.get().select("order_detail_id", "order_status", "user_gender", "user_age", "user_level", "sku_num", "sku_price")
                     .collectAsList()) {
                 docs.put(r.getString(0), new Observed.SaleDoc(r.getString(1), r.getString(2), r.isNullAt(3) ? null : ((Number) r.get(3)).intValue(),
                         r.getString(4), ((Number) r.get(5)).intValue(), ((Number) r.get(6)).doubleValue()));

@@ -9,9 +9,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * {@link DocumentIndex} on Elasticsearch. Documents go through elasticsearch-spark's batch writer with
@@ -66,6 +68,30 @@ public final class EsDocumentIndex implements DocumentIndex {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    @Override
+    public Optional<Dataset<Row>> documents(SparkSession spark, String index, String... arrayFields) {
+        try {
+            int status = http.send(HttpRequest.newBuilder(url.resolve("/" + index)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 404) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Elasticsearch at " + url + " does not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return Optional.of(spark.read().format("es")
+                .option("es.nodes", url.getHost())
+                .option("es.port", Integer.toString(url.getPort()))
+                .option("es.net.ssl", Boolean.toString("https".equals(url.getScheme())))
+                .option("es.nodes.wan.only", "true")
+                .option("es.index.read.missing.as.empty", "true")
+                .option("es.read.field.as.array.include", String.join(",", arrayFields))
+                .load(index));
     }
 
     /** A delete of an absent document (404) is what a replay sees: not an error. */

@@ -4,7 +4,10 @@ import java.util
 import scala.collection.JavaConverters._
 import scala.collection.mutable
 
-import org.apache.spark.sql.{Dataset, Row}
+import java.util.Optional
+
+import org.apache.spark.sql.{Dataset, Row, SparkSession}
+import org.apache.spark.sql.types.{StructField, StructType}
 
 /** A faithful in-memory model of the Redis commands behind [[StateStore]]; for suites without servers. */
 class InMemoryStateStore extends StateStore {
@@ -122,4 +125,14 @@ class InMemoryDocumentIndex extends DocumentIndex {
     indices.get(index).foreach(_ --= ids.asScala)
 
   def docs(index: String): Map[String, Row] = indices.get(index).map(_.toMap).getOrElse(Map.empty)
+
+  /** The documents under the union of their fields (a field a document lacks reads as null, as in Elasticsearch). */
+  override def documents(spark: SparkSession, index: String, arrayFields: String*): Optional[Dataset[Row]] =
+    indices.get(index).filter(_.nonEmpty) match {
+      case Some(docs) =>
+        val fields = docs.values.flatMap(_.schema.fields).foldLeft(Seq.empty[StructField])((seen, f) => if (seen.exists(_.name == f.name)) seen else seen :+ f)
+        val rows = docs.values.map(d => Row.fromSeq(fields.map(f => if (d.schema.fieldNames.contains(f.name)) d.getAs[Any](f.name) else null))).toList
+        Optional.of(spark.createDataFrame(rows.asJava, StructType(fields.map(_.copy(nullable = true)))))
+      case None => Optional.empty()
+    }
 }
