@@ -70,29 +70,30 @@ public final class Reconcile {
         this.audit = new Audit(spark, config);
     }
 
+    /** The metrics a run can reconcile, each a task of the nightly graph: independent of one another. */
+    public enum Metric {
+        DAU, GMV, ALERTS;
+
+        public static final List<Metric> ALL = List.of(values());
+    }
+
+    /** Reconciles every metric of {@code dt} under a fresh run id. */
     public Outcome run(String dt, boolean dryRun) {
-        String runId = UUID.randomUUID().toString();
+        return run(dt, Metric.ALL, UUID.randomUUID().toString(), dryRun);
+    }
+
+    /** Reconciles {@code metrics} of {@code dt}; the tasks of one nightly run share its {@code runId} in the audit. */
+    public Outcome run(String dt, List<Metric> metrics, String runId, boolean dryRun) {
         long runAt = clock.millis();
-        Dataset<Row> startups = silver.logs(config.startupTopic, dt).persist();
-        Dataset<Row> events = silver.logs(config.eventTopic, List.of(LocalDate.parse(dt).minusDays(1).toString(), dt)).persist();
-        Dataset<Row> orderState = silver.state(config.orderTopic, CdcRows.ORDER_INFO).persist();
-        Gold.Dau dau = gold.dau(dt, startups);
-        Gold.Gmv gmv = gold.gmv(dt, orderState);
-        Dataset<Row> alerts = gold.alerts(dt, events).persist();
-        if (!dryRun) {
-            Lake.replaceDay(startups, path("silver", "startup"), dt);
-            Lake.replaceDay(events.filter(col(BusinessTime.DT).equalTo(dt)), path("silver", "event"), dt);
-            Lake.replaceAll(orderState, path("silver", "order_info"));
-            Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
-            Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
-            Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
-            Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
-            Lake.replaceDay(alerts, path("gold", "coupon_alert"), dt);
+        List<TableOutcome> tables = new ArrayList<>();
+        for (Metric m : metrics) {
+            tables.add(switch (m) {
+                case DAU -> dau(dt, dryRun);
+                case GMV -> gmv(dt, dryRun);
+                case ALERTS -> alerts(dt, dryRun);
+            });
+            spark.sqlContext().clearCache();
         }
-        List<TableOutcome> tables = List.of(
-                settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun),
-                settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun),
-                settleAlerts(dt, alerts, dryRun));
         if (!dryRun) {
             List<Row> auditRows = new ArrayList<>();
             for (TableOutcome t : tables) {
@@ -100,8 +101,39 @@ public final class Reconcile {
             }
             audit.append(auditRows);
         }
-        spark.sqlContext().clearCache();
         return new Outcome(runId, dt, dryRun, tables);
+    }
+
+    private TableOutcome dau(String dt, boolean dryRun) {
+        Dataset<Row> startups = silver.logs(config.startupTopic, dt).persist();
+        Gold.Dau dau = gold.dau(dt, startups);
+        if (!dryRun) {
+            Lake.replaceDay(startups, path("silver", "startup"), dt);
+            Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
+            Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
+        }
+        return settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun);
+    }
+
+    private TableOutcome gmv(String dt, boolean dryRun) {
+        Dataset<Row> orderState = silver.state(config.orderTopic, CdcRows.ORDER_INFO).persist();
+        Gold.Gmv gmv = gold.gmv(dt, orderState);
+        if (!dryRun) {
+            Lake.replaceAll(orderState, path("silver", "order_info"));
+            Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
+            Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
+        }
+        return settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
+    }
+
+    private TableOutcome alerts(String dt, boolean dryRun) {
+        Dataset<Row> events = silver.logs(config.eventTopic, List.of(LocalDate.parse(dt).minusDays(1).toString(), dt)).persist();
+        Dataset<Row> alerts = gold.alerts(dt, events).persist();
+        if (!dryRun) {
+            Lake.replaceDay(events.filter(col(BusinessTime.DT).equalTo(dt)), path("silver", "event"), dt);
+            Lake.replaceDay(alerts, path("gold", "coupon_alert"), dt);
+        }
+        return settleAlerts(dt, alerts, dryRun);
     }
 
     /** Compares a realtime hourly row with its recomputed row and, unless dry, replaces it when any cell differs. */

@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -34,8 +36,30 @@ public final class ReconcileMain implements Callable<Integer> {
     @Option(names = "--config", description = "a properties file overriding the defaults (the streaming application's keys)")
     private Path configFile;
 
+    @Option(names = "--step", defaultValue = "all", description = "one task of the nightly graph: ${COMPLETION-CANDIDATES} "
+            + "(default ${DEFAULT-VALUE}: every metric, then compact and vacuum)")
+    private Step step;
+
+    @Option(names = "--run-id", description = "the run id the audit records (default: a fresh one); the tasks of one nightly run share it")
+    private String runId;
+
+    /** Exit status of {@code --step wait-bronze} while bronze is behind Kafka: try again later (sysexits' EX_TEMPFAIL). */
+    public static final int NOT_YET = 75;
+
+    /** The tasks of the nightly graph (orchestration/nightly.json names them by these values). */
+    enum Step {
+        all, wait_bronze, dau, gmv, alerts, compact, vacuum;
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReconcileMain()).execute(args));
+        CommandLine cli = new CommandLine(new ReconcileMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Step.class, v -> Step.valueOf(v.replace('-', '_')));
+        System.exit(cli.execute(args));
     }
 
     @Override
@@ -46,18 +70,39 @@ public final class ReconcileMain implements Callable<Integer> {
             System.err.println("reconcile: " + refusal);
             return 2;
         }
-        SparkSession spark = StreamingApp.session("gmall-reconcile");
+        if (step == Step.wait_bronze) {
+            BronzeCompleteness.Gap gap = BronzeCompleteness.check(config);
+            if (!gap.complete()) {
+                System.out.println("bronze is behind Kafka (records per topic): " + gap.behindByTopic());
+                return NOT_YET;
+            }
+            System.out.println("bronze holds every record Kafka holds: " + date + " is complete");
+            return 0;
+        }
+        SparkSession spark = StreamingApp.session("gmall-reconcile " + step + " " + date);
         try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace)) {
-            long started = System.nanoTime();
-            Reconcile.Outcome outcome = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), Clock.systemUTC()).run(date, dryRun);
-            System.out.print(Report.of(outcome));
-            System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));
-            if (!dryRun) {
-                Maintenance maintenance = new Maintenance(spark, config);
-                started = System.nanoTime();
+            List<Reconcile.Metric> metrics = switch (step) {
+                case all -> Reconcile.Metric.ALL;
+                case dau -> List.of(Reconcile.Metric.DAU);
+                case gmv -> List.of(Reconcile.Metric.GMV);
+                case alerts -> List.of(Reconcile.Metric.ALERTS);
+                default -> List.of();
+            };
+            if (!metrics.isEmpty()) {
+                long started = System.nanoTime();
+                Reconcile reconcile = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), Clock.systemUTC());
+                Reconcile.Outcome outcome = reconcile.run(date, metrics, runId != null ? runId : UUID.randomUUID().toString(), dryRun);
+                System.out.print(Report.of(outcome));
+                System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));
+            }
+            Maintenance maintenance = new Maintenance(spark, config);
+            if (!dryRun && (step == Step.all || step == Step.compact)) {
+                long started = System.nanoTime();
                 int compacted = maintenance.compact(date).size();
                 System.out.printf(Locale.ROOT, "compacted %s in %d bronze tables in %.1f s%n", date, compacted, seconds(started));
-                started = System.nanoTime();
+            }
+            if (!dryRun && (step == Step.all || step == Step.vacuum)) {
+                long started = System.nanoTime();
                 int vacuumed = maintenance.vacuum().size();
                 System.out.printf(Locale.ROOT, "vacuumed %d tables (retention %d h) in %.1f s%n", vacuumed, config.vacuumRetention.toHours(), seconds(started));
             }
