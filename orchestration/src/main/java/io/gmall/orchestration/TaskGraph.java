@@ -19,7 +19,8 @@ import java.util.Set;
  * embedded {@link LocalRunner} and the Airflow DAG ({@code orchestration/dags/gmall_nightly.py}). Each task is a
  * step of {@code reconcile} for the business day, with its upstream tasks, retries and time-out.
  */
-public record TaskGraph(String dagId, String description, String schedule, String timezone, List<Task> tasks) {
+public record TaskGraph(String dagId, String description, String schedule, String timezone, String startDate, boolean catchup,
+                        List<Task> tasks) {
 
     @JsonIgnoreProperties({"doc"})
     public record Task(String id, String step, List<String> upstream, int retries,
@@ -34,7 +35,8 @@ public record TaskGraph(String dagId, String description, String schedule, Strin
         }
     }
 
-    private record File(@JsonProperty("dag_id") String dagId, String description, String schedule, String timezone, List<Task> tasks) {
+    private record File(@JsonProperty("dag_id") String dagId, String description, String schedule, String timezone,
+                        @JsonProperty("start_date") String startDate, boolean catchup, List<Task> tasks) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -42,7 +44,8 @@ public record TaskGraph(String dagId, String description, String schedule, Strin
     /** Reads and checks the graph: unique ids, known upstream tasks, no cycle, sane retries and time-outs. */
     public static TaskGraph load(Path file) throws IOException {
         File f = JSON.readValue(file.toFile(), File.class);
-        TaskGraph graph = new TaskGraph(f.dagId(), f.description(), f.schedule(), f.timezone(), List.copyOf(f.tasks()));
+        TaskGraph graph = new TaskGraph(f.dagId(), f.description(), f.schedule(), f.timezone(), f.startDate(), f.catchup(),
+                List.copyOf(f.tasks()));
         List<String> problems = graph.problems();
         if (!problems.isEmpty()) {
             throw new IOException(file + " is not a valid task graph:\n  " + String.join("\n  ", problems));

@@ -52,7 +52,8 @@ class TaskGraphTest {
 
     private Path graph(String tasks) throws IOException {
         Path f = dir.resolve("graph.json");
-        Files.writeString(f, "{\"dag_id\": \"g\", \"description\": \"\", \"schedule\": \"@daily\", \"timezone\": \"UTC\", \"tasks\": [" + tasks + "]}");
+        Files.writeString(f, "{\"dag_id\": \"g\", \"description\": \"\", \"schedule\": \"@daily\", \"timezone\": \"UTC\", "
+                + "\"start_date\": \"2026-01-01\", \"catchup\": false, \"tasks\": [" + tasks + "]}");
         return f;
     }
 }
