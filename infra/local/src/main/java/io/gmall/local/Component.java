@@ -18,7 +18,7 @@ public interface Component {
         return List.of();
     }
 
-    /** Ports it listens on; the first is the one clients use. */
+    /** Ports it listens on; the first is the one clients use. None for a worker process that only connects. */
     List<Integer> ports(LocalConfig config);
 
     /** Debian packages it runs from. */

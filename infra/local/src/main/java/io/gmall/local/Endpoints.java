@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPassword, String redisUrl,
                         String kafkaBootstrap, String hbaseZookeeperQuorum, int hbaseZookeeperPort, String elasticsearchUrl,
-                        String collectorUrl, String streamMetricsUrl) {
+                        String collectorUrl, String streamMetricsUrl, String airflowUrl) {
 
     /** The application account of the gmall schema (infra/mariadb/02-users.sql). */
     public static final String APP_USER = "gmall";
@@ -25,7 +25,8 @@ public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPas
                 host, c.port("hbase.zookeeper"),
                 "http://" + host + ":" + c.port("elasticsearch"),
                 "http://" + host + ":" + c.port("nginx") + "/api/v1/logs",
-                "http://" + host + ":" + c.port("stream") + "/metrics");
+                "http://" + host + ":" + c.port("stream") + "/metrics",
+                c.url("airflow", ""));
     }
 
     public Map<String, String> asEnv() {
@@ -40,6 +41,7 @@ public record Endpoints(String mariadbUrl, String mariadbUser, String mariadbPas
         env.put("GMALL_ES_URL", elasticsearchUrl);
         env.put("GMALL_COLLECTOR_URL", collectorUrl);
         env.put("GMALL_STREAM_METRICS_URL", streamMetricsUrl);
+        env.put("GMALL_AIRFLOW_URL", airflowUrl);
         return env;
     }
 }

@@ -1,5 +1,6 @@
 package io.gmall.local;
 
+import io.gmall.local.component.Airflow;
 import io.gmall.local.component.Cdc;
 import io.gmall.local.component.Elasticsearch;
 import io.gmall.local.component.HBase;
@@ -36,9 +37,11 @@ public final class Launcher {
 
     /** The stack in dependency order. */
     public static List<Component> components() {
-        return List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
+        List<Component> stack = new java.util.ArrayList<>(List.of(new MariaDb(), new Redis(), new Kafka(), new HBase(), new Elasticsearch(),
                 new Cdc(), new LogServer("logger-1"), new LogServer("logger-2"), new Nginx(), new SparkStreaming(), new Serving(),
-                SparkStandalone.master(), SparkStandalone.worker());
+                SparkStandalone.master(), SparkStandalone.worker()));
+        stack.addAll(Airflow.all());
+        return List.copyOf(stack);
     }
 
     public static void main(String[] args) {
@@ -124,8 +127,8 @@ public final class Launcher {
             System.out.printf("%-14s %-5s %-8s %-6s %-34s %s%n", "COMPONENT", "STATE", "PID", "PORT", "LOG", "HEALTH");
             for (Stack.StatusLine line : stack.status(names)) {
                 allHealthy &= line.healthy();
-                System.out.printf("%-14s %-5s %-8s %-6d %-34s %s%n", line.name(), line.state(),
-                        line.pid() == null ? "-" : line.pid(), line.port(), layout.root().relativize(line.log()), line.health());
+                System.out.printf("%-14s %-5s %-8s %-6s %-34s %s%n", line.name(), line.state(),
+                        line.pid() == null ? "-" : line.pid(), line.port() == 0 ? "-" : line.port(), layout.root().relativize(line.log()), line.health());
             }
             return allHealthy ? 0 : 1;
         }

@@ -223,7 +223,7 @@ public final class Stack {
         return ok;
     }
 
-    /** One line per component: state, pid, port, health, log. */
+    /** One line per component: state, pid, port (0: it listens on none), health, log. */
     public record StatusLine(String name, String state, Long pid, int port, String health, boolean healthy, Path log) {
     }
 
@@ -235,7 +235,7 @@ public final class Stack {
             if (names.isEmpty() && c.onDemand() && live.isEmpty()) {
                 continue;
             }
-            int port = c.ports(ctx.config()).get(0);
+            int port = c.ports(ctx.config()).stream().findFirst().orElse(0);
             Path log = c.logFile(ctx.layout());
             if (live.isEmpty()) {
                 String state = ProcessControl.readPid(c.pidFile(ctx.layout())).isPresent() ? "dead" : "down";
