@@ -1,9 +1,14 @@
 package io.gmall.reconcile;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+
 import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.store.DocumentIndex;
 import io.gmall.streaming.time.BusinessTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -13,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The reconcile's record: one row per run, day, metric and hour with the realtime value, the recomputed value,
  * their difference and whether the run corrected it, appended to the Delta table {@code <lake>/audit/reconcile}
- * (partitioned by {@code dt}). Values are decimal text, as the stores hold them.
+ * (partitioned by {@code dt}; values exact, as decimal text) and indexed in Elasticsearch
+ * ({@code gmall_reconcile_audit}, id {@code run_id|table|metric|hh}) for the API, the dashboard and Kibana.
  */
 public final class Audit {
 
@@ -24,10 +30,12 @@ public final class Audit {
 
     private final SparkSession spark;
     private final StreamingConfig config;
+    private final DocumentIndex index;
 
-    public Audit(SparkSession spark, StreamingConfig config) {
+    public Audit(SparkSession spark, StreamingConfig config, DocumentIndex index) {
         this.spark = spark;
         this.config = config;
+        this.index = index;
     }
 
     public String path() {
@@ -43,9 +51,15 @@ public final class Audit {
         return rows;
     }
 
+    /** Appends to the Delta table, then indexes the same rows in Elasticsearch, where the API and Kibana read them. */
     public void append(List<Row> rows) {
+        Dataset<Row> audit = spark.createDataFrame(rows, SCHEMA);
         // mergeSchema: an audit written by an earlier version gains the columns added since, instead of refusing the run.
-        spark.createDataFrame(rows, SCHEMA).write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true")
-                .partitionBy(BusinessTime.DT).save(path());
+        audit.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(BusinessTime.DT).save(path());
+        index.index(config.auditIndex, audit
+                .withColumn("audit_id", concat_ws("|", col("run_id"), col("table"), col("metric"), col(BusinessTime.HOUR)))
+                .withColumn("realtime", col("realtime").cast("double"))
+                .withColumn("recomputed", col("recomputed").cast("double"))
+                .withColumn("difference", col("difference").cast("double")), "audit_id");
     }
 }

@@ -1,10 +1,14 @@
 package io.gmall.reconcile;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.LogRows;
 import io.gmall.streaming.StreamingConfig;
@@ -12,9 +16,15 @@ import io.gmall.streaming.alerts.CouponAbuseRule;
 import io.gmall.streaming.dau.DauQuery;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
+import io.gmall.streaming.sale.SaleJoiner;
+import io.gmall.streaming.sale.SaleRow;
 import io.gmall.streaming.time.BusinessTime;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,6 +35,8 @@ import org.apache.spark.sql.Row;
  * {@link GmvWriter#hourlyRow}), so a difference is a difference in data, never in definition.
  */
 public final class Gold {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A day's first visits, their counts per hour ({@code dt, hh, dau, new_mid}) and the {@code gmall:dau_hourly} row they give. */
     public record Dau(Dataset<Row> firstVisits, Dataset<Row> hourly, Map<String, String> hourlyRow) {
@@ -59,14 +71,16 @@ public final class Gold {
 
     /**
      * Each device's first visit of {@code dt} from the day's silver startups, {@code is_new} when the device has no
-     * startup on any earlier day (a startup's day is its own time's, so no later day can hold an earlier one).
+     * startup on any earlier day (a startup's day is its own time's, so no later day can hold an earlier one), and
+     * {@code first_ever}, its earliest startup on any day.
      */
     public Dau dau(String dt, Dataset<Row> startups) {
         Dataset<Row> seenBefore = LogRows.parse(silver.bronze(config.startupTopic).filter(col(BusinessTime.DT).lt(dt)))
-                .select("mid").distinct().withColumn("returning", lit(true));
+                .groupBy("mid").agg(min("ts").as("first_before"));
         Dataset<Row> visits = DauQuery.firstVisitsOf(startups)
                 .join(seenBefore, "mid", "left")
-                .withColumn("is_new", col("returning").isNull()).drop("returning")
+                .withColumn("is_new", col("first_before").isNull())
+                .withColumn("first_ever", coalesce(col("first_before"), col("ts"))).drop("first_before")
                 .withColumn(BusinessTime.HOUR, time.hourOf(col("ts")))
                 .persist();
         Dataset<Row> hourly = visits.groupBy(BusinessTime.DT, BusinessTime.HOUR)
@@ -80,6 +94,53 @@ public final class Gold {
             fresh[h] = r.getAs("new_mid");
         }
         return new Dau(visits, hourly, DauWriter.hourlyRow(active, fresh));
+    }
+
+    /**
+     * The sale-detail documents of the orders created in {@code dt}: every detail of each order (their latest state)
+     * joined with the order and the user version in effect at the order's creation, built by the stream's own
+     * {@link SaleJoiner#rowsOf} from the user's whole CDC history (a delete starts the history over, as in the stream).
+     * {@code orders}: the day's orders as {@link #gmv} gives them.
+     */
+    public List<SaleRow> sale(Dataset<Row> orders) throws JsonProcessingException {
+        Dataset<Row> details = silver.state(config.detailTopic, CdcRows.ORDER_DETAIL)
+                .join(orders.select(col("id").as("order_id")), "order_id");
+        Map<String, List<String>> linesByOrder = new HashMap<>();
+        for (Row d : details.collectAsList()) {
+            linesByOrder.computeIfAbsent(String.valueOf(d.<Long>getAs("order_id")), k -> new ArrayList<>()).add(SaleJoiner.json(CdcRows.values(d)));
+        }
+        Dataset<Row> userChanges = silver.changes(config.userTopic, CdcRows.USER_INFO)
+                .join(orders.select(col("user_id").as("key")).distinct(), "key")
+                .orderBy("binlog_file", "binlog_position", "partition", "offset");
+        Map<String, Map<String, Long>> versionsByUser = new HashMap<>();
+        for (Row c : userChanges.collectAsList()) {
+            Map<String, Long> versions = versionsByUser.computeIfAbsent(String.valueOf(c.<Long>getAs("key")), k -> new HashMap<>());
+            Map<String, Object> after = CdcRows.values(c.getAs("after"));
+            if (after == null) {
+                versions.clear();
+            } else {
+                SaleJoiner.addVersions(versions, new SaleJoiner.Change(String.valueOf(c.<Long>getAs("key")), CdcRows.values(c.getAs("before")), after),
+                        config.sourceZone);
+            }
+        }
+        List<SaleRow> rows = new ArrayList<>();
+        for (Row o : orders.collectAsList()) {
+            List<String> lines = linesByOrder.get(String.valueOf(o.<Long>getAs("id")));
+            if (lines == null) {
+                continue;
+            }
+            long created = o.getAs("created_ms");
+            String user = versionAt(versionsByUser.getOrDefault(String.valueOf(o.<Long>getAs("user_id")), Map.of()), created);
+            rows.addAll(SaleJoiner.rowsOf(JSON.readTree(SaleJoiner.json(CdcRows.values(o))), created, user, lines, time, config.businessZone));
+        }
+        return rows;
+    }
+
+    /** The version in effect at {@code at}: the latest that took effect by then, else the earliest known (as the stream's store). */
+    private static String versionAt(Map<String, Long> versions, long at) {
+        Comparator<Map.Entry<String, Long>> order = Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey());
+        return versions.entrySet().stream().filter(e -> e.getValue() <= at).max(order)
+                .or(() -> versions.entrySet().stream().min(order)).map(Map.Entry::getKey).orElse(null);
     }
 
     /** The orders created in {@code dt} (business zone), at their latest state, and their counts and amounts per hour. */

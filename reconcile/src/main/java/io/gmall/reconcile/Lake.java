@@ -11,10 +11,14 @@ final class Lake {
     private Lake() {
     }
 
-    /** Replaces partition {@code dt} of a table partitioned by {@code dt} ({@code dt} is a validated yyyy-MM-dd). */
+    /**
+     * Replaces partition {@code dt} of a table partitioned by {@code dt} ({@code dt} is a validated yyyy-MM-dd). Columns a
+     * newer version adds merge into the table; the days written before read them as null.
+     */
     static void replaceDay(Dataset<Row> rows, String path, String dt) {
         rows.write().format("delta").mode(SaveMode.Overwrite)
                 .option("replaceWhere", BusinessTime.DT + " = '" + dt + "'")
+                .option("mergeSchema", "true")
                 .partitionBy(BusinessTime.DT)
                 .save(path);
     }

@@ -3,17 +3,21 @@ package io.gmall.reconcile;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.StreamingConfig;
+import io.gmall.streaming.alerts.CouponAbuseRule;
 import io.gmall.streaming.dau.DauWriter;
 import io.gmall.streaming.gmv.GmvWriter;
-import io.gmall.streaming.alerts.CouponAbuseRule;
+import io.gmall.streaming.sale.SaleRow;
 import io.gmall.streaming.store.DocumentIndex;
 import io.gmall.streaming.store.RowStore;
+import io.gmall.streaming.store.StateStore;
 import io.gmall.streaming.time.BusinessTime;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,8 +28,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One business day recomputed from the lake and set against the realtime stores: silver and gold written for
  * the day; each hourly row of HBase compared cell by cell with its recomputed row and, where any cell differs,
- * replaced by it (an absolute put); the day's alert documents compared by id and content, the missing or wrong
- * ones written and the ones that should not exist deleted. A second run finds nothing to do. Every metric and
+ * replaced by it (an absolute put) and the stream's Redis state of the day restated to match, so its next batch of the
+ * day recounts from the corrected state; the day's alert and sale-detail documents compared by id and content, the
+ * missing or wrong ones written (the late joins backfilled) and the ones that should not exist deleted. A second run finds nothing to do. Every metric and
  * hour goes to the audit. A dry run computes and reports the same, and writes nothing.
  */
 public final class Reconcile {
@@ -52,38 +57,40 @@ public final class Reconcile {
     private final StreamingConfig config;
     private final RowStore rows;
     private final DocumentIndex index;
+    private final StateStore state;
     private final BusinessTime time;
     private final Clock clock;
     private final Silver silver;
     private final Gold gold;
     private final Audit audit;
 
-    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, DocumentIndex index, Clock clock) {
+    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, DocumentIndex index, StateStore state, Clock clock) {
         this.spark = spark;
         this.config = config;
         this.rows = rows;
         this.index = index;
+        this.state = state;
         this.time = new BusinessTime(config.businessZone);
         this.clock = clock;
         this.silver = new Silver(spark, config);
         this.gold = new Gold(silver, config);
-        this.audit = new Audit(spark, config);
+        this.audit = new Audit(spark, config, index);
     }
 
     /** The metrics a run can reconcile, each a task of the nightly graph: independent of one another. */
     public enum Metric {
-        DAU, GMV, ALERTS;
+        DAU, GMV, ALERTS, SALE;
 
         public static final List<Metric> ALL = List.of(values());
     }
 
     /** Reconciles every metric of {@code dt} under a fresh run id. */
-    public Outcome run(String dt, boolean dryRun) {
+    public Outcome run(String dt, boolean dryRun) throws JsonProcessingException {
         return run(dt, Metric.ALL, UUID.randomUUID().toString(), dryRun);
     }
 
     /** Reconciles {@code metrics} of {@code dt}; the tasks of one nightly run share its {@code runId} in the audit. */
-    public Outcome run(String dt, List<Metric> metrics, String runId, boolean dryRun) {
+    public Outcome run(String dt, List<Metric> metrics, String runId, boolean dryRun) throws JsonProcessingException {
         long runAt = clock.millis();
         List<TableOutcome> tables = new ArrayList<>();
         for (Metric m : metrics) {
@@ -91,6 +98,7 @@ public final class Reconcile {
                 case DAU -> dau(dt, dryRun);
                 case GMV -> gmv(dt, dryRun);
                 case ALERTS -> alerts(dt, dryRun);
+                case SALE -> sale(dt, dryRun);
             });
             spark.sqlContext().clearCache();
         }
@@ -112,7 +120,17 @@ public final class Reconcile {
             Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
             Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
         }
-        return settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun);
+        TableOutcome outcome = settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun);
+        if (outcome.corrected() && stateKept(dt)) {
+            Map<String, Long> firstVisits = new HashMap<>();
+            Map<String, Long> firstEver = new HashMap<>();
+            for (Row v : dau.firstVisits().select("mid", "ts", "first_ever").collectAsList()) {
+                firstVisits.put(v.getString(0), v.getLong(1));
+                firstEver.put(v.getString(0), v.getLong(2));
+            }
+            DauWriter.restate(state, dt, firstVisits, firstEver, config.stateRetention);
+        }
+        return outcome;
     }
 
     private TableOutcome gmv(String dt, boolean dryRun) {
@@ -123,7 +141,24 @@ public final class Reconcile {
             Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
             Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
         }
-        return settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
+        TableOutcome outcome = settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
+        if (outcome.corrected() && stateKept(dt)) {
+            Map<String, Map<String, String>> amounts = new HashMap<>();
+            for (Row o : gmv.orders().select(col("id").cast("string"), col(BusinessTime.HOUR), col("total_amount")).collectAsList()) {
+                amounts.computeIfAbsent(o.getString(1), h -> new HashMap<>()).put(o.getString(0), o.getDecimal(2).toPlainString());
+            }
+            GmvWriter.restate(state, dt, amounts);
+        }
+        return outcome;
+    }
+
+    /**
+     * Whether the stream still keeps day {@code dt}'s state in Redis (its retention), so that a correction of the HBase
+     * row must correct that state too: a later batch of the day recounts from it. An older day's state is gone and
+     * the stream leaves the day alone.
+     */
+    private boolean stateKept(String dt) {
+        return time.hourBounds(dt)[24] > clock.millis() - config.stateRetention.toMillis();
     }
 
     private TableOutcome alerts(String dt, boolean dryRun) {
@@ -147,12 +182,37 @@ public final class Reconcile {
         return new TableOutcome(table, lines, correct);
     }
 
+    /**
+     * The sale detail of the orders of {@code dt}: the documents the stream never joined (an order or detail past the
+     * join's TTL, a stream that was down) are backfilled, wrong ones rewritten, those of deleted details removed.
+     */
+    private TableOutcome sale(String dt, boolean dryRun) throws JsonProcessingException {
+        Dataset<Row> orders = gold.gmv(dt, silver.state(config.orderTopic, CdcRows.ORDER_INFO)).orders();
+        List<SaleRow> recomputed = gold.sale(orders);
+        Dataset<Row> rowsOfDay = spark.createDataFrame(recomputed.stream().map(SaleRow::toRow).toList(), SaleRow.SCHEMA);
+        if (!dryRun) {
+            Lake.replaceDay(rowsOfDay, path("gold", "sale_detail"), dt);
+        }
+        List<Row> realtime = index.documents(spark, config.saleIndex)
+                .map(docs -> docs.filter(col(BusinessTime.DT).equalTo(dt)).collectAsList())
+                .orElse(List.of());
+        DocumentComparison.Plan plan = DocumentComparison.plan("sale_detail", SaleDocuments.ofDocuments(realtime, time),
+                SaleDocuments.ofRows(recomputed, time));
+        boolean correct = !dryRun && (!plan.write().isEmpty() || !plan.delete().isEmpty());
+        if (correct) {
+            index.index(config.saleIndex, rowsOfDay.filter(col(SaleRow.ID).isin(plan.write().toArray())), SaleRow.ID);
+            index.delete(config.saleIndex, plan.delete());
+        }
+        return new TableOutcome(config.saleIndex, plan.lines(), correct);
+    }
+
     /** Writes the recomputed alerts that are missing or different in Elasticsearch and deletes those that should not exist. */
     private TableOutcome settleAlerts(String dt, Dataset<Row> recomputed, boolean dryRun) {
         List<Row> realtime = index.documents(spark, config.alertIndex, CouponAbuseRule.ARRAY_FIELDS)
                 .map(docs -> docs.filter(col(BusinessTime.DT).equalTo(dt)).collectAsList())
                 .orElse(List.of());
-        AlertDocuments.Plan plan = AlertDocuments.plan(realtime, recomputed.collectAsList(), time);
+        DocumentComparison.Plan plan = DocumentComparison.plan("alerts", AlertDocuments.of(realtime, time),
+                AlertDocuments.of(recomputed.collectAsList(), time));
         boolean correct = !dryRun && (!plan.write().isEmpty() || !plan.delete().isEmpty());
         if (correct) {
             // Marked, so a backfilled alert can be told from one the stream raised (Kibana, the audit).

@@ -4,6 +4,7 @@ import io.gmall.streaming.StreamingApp;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.store.EsDocumentIndex;
 import io.gmall.streaming.store.HbaseRowStore;
+import io.gmall.streaming.store.RedisStateStore;
 import io.gmall.streaming.time.BusinessTime;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class ReconcileMain implements Callable<Integer> {
 
     /** The tasks of the nightly graph (orchestration/nightly.json names them by these values). */
     enum Step {
-        all, wait_bronze, dau, gmv, alerts, compact, vacuum;
+        all, wait_bronze, dau, gmv, alerts, sale, compact, vacuum;
 
         @Override
         public String toString() {
@@ -80,17 +81,19 @@ public final class ReconcileMain implements Callable<Integer> {
             return 0;
         }
         SparkSession spark = StreamingApp.session("gmall-reconcile " + step + " " + date);
-        try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace)) {
+        try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
+             RedisStateStore redis = new RedisStateStore(config.redisUrl, "")) {
             List<Reconcile.Metric> metrics = switch (step) {
                 case all -> Reconcile.Metric.ALL;
                 case dau -> List.of(Reconcile.Metric.DAU);
                 case gmv -> List.of(Reconcile.Metric.GMV);
                 case alerts -> List.of(Reconcile.Metric.ALERTS);
+                case sale -> List.of(Reconcile.Metric.SALE);
                 default -> List.of();
             };
             if (!metrics.isEmpty()) {
                 long started = System.nanoTime();
-                Reconcile reconcile = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), Clock.systemUTC());
+                Reconcile reconcile = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), redis, Clock.systemUTC());
                 Reconcile.Outcome outcome = reconcile.run(date, metrics, runId != null ? runId : UUID.randomUUID().toString(), dryRun);
                 System.out.print(Report.of(outcome));
                 System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));

@@ -68,15 +68,23 @@ public final class Silver {
                 .withColumn(BusinessTime.DT, time.dayOf(col("ts")));
     }
 
+    /**
+     * Every change of a CDC topic with its key and binlog position ({@code key, binlog_file, binlog_position,
+     * partition, offset, op, before, after}); ordered by those positions, a key's changes are in binlog order.
+     */
+    public Dataset<Row> changes(String topic, StructType row) {
+        return CdcRows.parse(bronze(topic), row)
+                .withColumn("key", coalesce(col("after.id"), col("before.id")))
+                .filter(col("key").isNotNull())
+                .select(col("key"), col("binlog.file").as("binlog_file"), col("binlog.position").as("binlog_position"),
+                        col("partition"), col("offset"), col("op"), col("before"), col("after"));
+    }
+
     /** Each key's row after its last change (ordered by binlog file and position, then Kafka position), deletes removed. */
     public Dataset<Row> state(String topic, StructType row) {
-        Dataset<Row> changes = CdcRows.parse(bronze(topic), row)
-                .withColumn("key", coalesce(col("after.id"), col("before.id")))
-                .filter(col("key").isNotNull());
-        return changes.groupBy("key")
-                .agg(max(struct(col("binlog.file"), col("binlog.position"), col("partition"), col("offset"), col("op"), col("after"))).as("last"))
+        return changes(topic, row).groupBy("key")
+                .agg(max(struct(col("binlog_file"), col("binlog_position"), col("partition"), col("offset"), col("op"), col("after"))).as("last"))
                 .filter(col("last.op").notEqual("d"))
                 .select("last.after.*");
     }
-
 }

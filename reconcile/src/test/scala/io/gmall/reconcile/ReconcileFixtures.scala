@@ -29,8 +29,11 @@ trait ReconcileFixtures extends SparkSuite {
   }
 
   /** A CDC envelope of order_info with its binlog position. */
-  def orderChange(op: String, before: String, after: String, position: Long): String = {
-    val fields = Seq(s""""op":"$op"""", s""""database":"gmall"""", s""""table":"order_info"""") ++
+  def orderChange(op: String, before: String, after: String, position: Long): String = change("order_info", op, before, after, position)
+
+  /** A CDC envelope of a table with its binlog position. */
+  def change(table: String, op: String, before: String, after: String, position: Long): String = {
+    val fields = Seq(s""""op":"$op"""", s""""database":"gmall"""", s""""table":"$table"""") ++
       Option(before).map(b => s""""before":$b""") ++ Option(after).map(a => s""""after":$a""") ++
       Seq(s""""binlog":{"file":"mysql-bin.000001","position":$position}""", s""""ts":1764000000000""")
     fields.mkString("{", ",", "}")
@@ -98,6 +101,36 @@ trait ReconcileFixtures extends SparkSuite {
   def expectedAlerts(day: String): Set[String] =
     Set("10:03", "10:04", "10:05").map(t => s"mid_x|${at(s"${day}T$t:00")}") ++
       Set("00:01", "00:02", "00:03").map(t => s"mid_y|${at(s"${day}T$t:00")}")
+
+  def detail(id: Long, orderId: Long, price: String, skuNum: Int = 1): String =
+    s"""{"id":$id,"order_id":$orderId,"sku_id":5,"sku_name":"Xiaomi phone 5","order_price":$price,"sku_num":$skuNum,"create_time":"2026-11-24T00:30:00"}"""
+
+  def user(level: String, operateTime: String): String =
+    s"""{"id":1,"user_level":"$level","birthday":"2000-06-01","gender":"F","create_time":"2000-01-01T00:00:00",""" +
+      Option(operateTime).map(t => s""""operate_time":"$t"}""").getOrElse(""""operate_time":null}""")
+
+  /**
+   * The orders' details and their user. Order 1 (D 08:30) has detail 11 and detail 12, which is deleted; order 3
+   * (D 00:00) has detail 31; order 2 (deleted) detail 21; order 4 (D-1) detail 41. User 1 is level 1 until D 00:10
+   * in Asia/Shanghai, then level 2. So D's sale detail: 11 (level 2: its order came after the change) and 31
+   * (level 1: before it).
+   */
+  def sales(cfg: StreamingConfig, day: String): Unit = {
+    bronze(cfg, cfg.detailTopic,
+      change("order_detail", "c", null, detail(11, 1, "12.50"), 101),
+      change("order_detail", "c", null, detail(12, 1, "3.00"), 102),
+      change("order_detail", "d", detail(12, 1, "3.00"), null, 310),
+      change("order_detail", "c", null, detail(21, 2, "99.00"), 111),
+      change("order_detail", "c", null, detail(31, 3, "7.25"), 121),
+      change("order_detail", "c", null, detail(41, 4, "5.00"), 131))
+    // The level changes at D 00:10 in the business zone (D-1 16:10 UTC): after order 3 (D 00:00), before order 1 (D 08:30).
+    bronze(cfg, cfg.userTopic,
+      change("user_info", "c", null, user("1", null), 1),
+      change("user_info", "u", user("1", null), user("2", s"${previous(day)}T16:10:00"), 115))
+  }
+
+  /** The documents' ids and user levels the fixtures recompute to for D. */
+  val expectedSaleLevels = Map("11" -> "2", "31" -> "1")
 
   /** The HBase rows the fixtures recompute to, in the cells that are not zero. */
   val expectedDau = Map("dau_00" -> "1", "dau_07" -> "1", "new_07" -> "1", "dau" -> "2", "new_mid" -> "1")

@@ -8,13 +8,13 @@ import io.gmall.streaming.StackEnv
 import io.gmall.streaming.alerts.CouponAbuseRule
 import io.gmall.streaming.dau.DauWriter
 import io.gmall.streaming.gmv.GmvWriter
-import io.gmall.streaming.store.{EsDocumentIndex, HbaseRowStore}
+import io.gmall.streaming.store.{EsDocumentIndex, HbaseRowStore, RedisStateStore}
 import org.apache.spark.sql.Encoders
 import org.apache.spark.sql.functions.col
 
 /**
  * The recompute against the stack's real HBase and Elasticsearch: a wrong realtime row is replaced by the recomputed
- * one, which a fresh client reads back, the alerts the stream never raised are backfilled, and a second run finds
+ * one, which a fresh client reads back, the alerts the stream never raised and the sale detail it never joined are backfilled, and a second run finds
  * nothing to do. The day is one of 2001, which no mock run uses.
  */
 class ReconcileIT extends ReconcileFixtures {
@@ -25,16 +25,22 @@ class ReconcileIT extends ReconcileFixtures {
     startups(cfg, day)
     orders(cfg, day)
     events(cfg, day)
+    sales(cfg, day)
     val hbase = new HbaseRowStore(cfg.hbaseQuorum, cfg.hbasePort, cfg.hbaseNamespace)
     val es = new EsDocumentIndex(cfg.esUrl)
+    // A day of 2001 is past the stream's state retention: Redis is not touched, but must be reachable.
+    val redis = new RedisStateStore(cfg.redisUrl, "")
     try {
       hbase.put(DauWriter.HOURLY_TABLE, "m", Map(day -> Map("dau_09" -> "1", "new_09" -> "1", "dau" -> "1", "new_mid" -> "1").asJava).asJava)
       hbase.delete(GmvWriter.HOURLY_TABLE, List(day).asJava)
-      val first = new Reconcile(spark, cfg, hbase, es, Clock.systemUTC()).run(day, false)
+      val first = new Reconcile(spark, cfg, hbase, es, redis, Clock.systemUTC()).run(day, false)
       assert(first.tables.asScala.forall(_.corrected))
-      val second = new Reconcile(spark, cfg, hbase, es, Clock.systemUTC()).run(day, false)
+      val second = new Reconcile(spark, cfg, hbase, es, redis, Clock.systemUTC()).run(day, false)
       assert(second.differing == 0 && !second.tables.asScala.exists(_.corrected))
-    } finally hbase.close()
+    } finally {
+      hbase.close()
+      redis.close()
+    }
     val reader = new HbaseRowStore(cfg.hbaseQuorum, cfg.hbasePort, cfg.hbaseNamespace)
     try {
       assert(nonZero(reader.get(DauWriter.HOURLY_TABLE, "m", day).asScala.toMap) == expectedDau)
@@ -44,5 +50,11 @@ class ReconcileIT extends ReconcileFixtures {
       .filter(col("dt") === day)
     assert(alerts.select("alert_id").as(Encoders.STRING).collect().toSet == expectedAlerts(day))
     assert(alerts.filter(col("source") === "reconcile").count() == expectedAlerts(day).size)
+    val sale = new EsDocumentIndex(cfg.esUrl).documents(spark, cfg.saleIndex).get().filter(col("dt") === day)
+      .select("order_detail_id", "user_level").collect().map(r => r.getString(0) -> r.getString(1)).toMap
+    assert(sale == expectedSaleLevels)
+    val audit = new EsDocumentIndex(cfg.esUrl).documents(spark, cfg.auditIndex).get().filter(col("dt") === day)
+    assert(audit.select("run_id").distinct().count() == 2, "both runs audited in Elasticsearch")
+    assert(audit.count() == 2 * 6 * 24)
   }
 }

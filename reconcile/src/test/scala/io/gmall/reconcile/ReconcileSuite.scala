@@ -8,7 +8,9 @@ import scala.collection.JavaConverters._
 import io.gmall.streaming.StreamingConfig
 import io.gmall.streaming.dau.DauWriter
 import io.gmall.streaming.gmv.GmvWriter
-import io.gmall.streaming.store.{InMemoryDocumentIndex, InMemoryRowStore}
+import io.gmall.streaming.sale.SaleRow
+import io.gmall.streaming.store.{InMemoryDocumentIndex, InMemoryRowStore, InMemoryStateStore, StoreRetry}
+import io.gmall.streaming.time.BusinessTime
 import org.apache.spark.sql.Encoders
 import org.apache.spark.sql.functions.{array, col, lit, when}
 
@@ -23,8 +25,12 @@ class ReconcileSuite extends ReconcileFixtures {
   private val clock = Clock.fixed(Instant.parse("2026-11-26T00:00:00Z"), ZoneOffset.UTC)
   private def row(store: InMemoryRowStore, table: String): Map[String, String] = store.row(table, day)
 
-  private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore, index: InMemoryDocumentIndex = new InMemoryDocumentIndex) =
-    new Reconcile(spark, cfg, store, index, clock)
+  private def like(r: SaleRow, id: String, level: String): SaleRow = new SaleRow(id, r.orderId, r.orderStatus, r.createTime, r.userId,
+    r.userGender, r.userAge, level, r.skuId, r.skuName, r.skuPrice, r.skuNum, r.area, r.dt)
+
+  private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore, index: InMemoryDocumentIndex = new InMemoryDocumentIndex,
+                        state: InMemoryStateStore = new InMemoryStateStore) =
+    new Reconcile(spark, cfg, store, index, state, clock)
 
   test("silver keeps one copy of each record of the day, the late ones included") {
     val cfg = config()
@@ -61,7 +67,28 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(differing == Set((DauWriter.HOURLY_TABLE, "dau", "07", "1"), (DauWriter.HOURLY_TABLE, "dau", "09", "-1"),
       (DauWriter.HOURLY_TABLE, "new_mid", "07", "1"), (DauWriter.HOURLY_TABLE, "new_mid", "09", "-1"),
       (GmvWriter.HOURLY_TABLE, "order_amount", "08", "2.50")))
-    assert(outcome.tables.asScala.filter(_.table != cfg.alertIndex).forall(_.corrected))
+    assert(outcome.tables.asScala.filter(t => Set(DauWriter.HOURLY_TABLE, GmvWriter.HOURLY_TABLE).contains(t.table)).forall(_.corrected))
+  }
+
+  test("a correction restates the stream's Redis state, so its next batch of the day recounts the corrected figures") {
+    val cfg = config()
+    startups(cfg, day)
+    orders(cfg, day)
+    val store = new InMemoryRowStore
+    val state = new InMemoryStateStore
+    // The stream's view of the day: mid_b's late startup missed, order 1 at its first amount.
+    state.addScored(Map(DauWriter.dayKey(day) -> Map[String, java.lang.Long]("mid_a" -> at(s"${day}T00:00:01"), "mid_b" -> at(s"${day}T09:30:00")).asJava).asJava)
+    state.hashPut(Map(GmvWriter.hourKey(day, "08") -> Map("1" -> "10.00").asJava, GmvWriter.hourKey(day, "00") -> Map("3" -> "7.25").asJava).asJava)
+    reconcile(cfg, store, state = state).run(day, Seq(Reconcile.Metric.DAU, Reconcile.Metric.GMV).asJava, "run-1", false)
+
+    // A late record of the day reaches the stream: it recounts the day from Redis and rewrites the rows.
+    state.setAdd(DauWriter.PENDING, Seq(day).asJava)
+    state.setAdd(GmvWriter.PENDING, Seq(day).asJava)
+    val retry = new StoreRetry(1, java.time.Duration.ofMillis(10))
+    new DauWriter(state, store, new BusinessTime(zone), cfg.stateRetention, retry, clock).apply(java.util.List.of())
+    new GmvWriter(state, store, new BusinessTime(zone), cfg.sourceZone, retry).apply(java.util.List.of())
+    assert(nonZero(row(store, DauWriter.HOURLY_TABLE)) == expectedDau)
+    assert(nonZero(row(store, GmvWriter.HOURLY_TABLE)) == expectedGmv)
   }
 
   test("a second run finds nothing to correct, replaces gold instead of appending, and only adds its own audit rows") {
@@ -79,7 +106,7 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(audit.select("run_id").distinct().count() == 2)
     assert(audit.filter(col("run_id") === second.runId && col("corrected")).count() == 0)
     assert(audit.filter(col("run_id") === first.runId && col("corrected")).count() == first.differing)
-    assert(audit.filter(col("run_id") === first.runId).count() == 5 * 24)
+    assert(audit.filter(col("run_id") === first.runId).count() == 6 * 24)
     assert(spark.read.format("delta").load(cfg.table("gold", "dau_first_visit").toString).count() == 2)
     assert(spark.read.format("delta").load(cfg.table("gold", "gmv_order").toString).count() == 2)
   }
@@ -108,11 +135,38 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(docs.keySet == expectedAlerts(day))
     assert(docs(wrong).getList[String](docs(wrong).fieldIndex("uids")).asScala == Seq("1", "2", "3"))
     assert(docs(missing).getAs[String]("source") == "reconcile")
-    val writes = index.writes
+    val writes = index.writesByIndex(cfg.alertIndex)
     val second = reconcile(cfg, new InMemoryRowStore, index).run(day, false)
     assert(!second.tables.asScala.find(_.table == cfg.alertIndex).get.corrected)
-    assert(index.writes == writes)
+    assert(index.writesByIndex(cfg.alertIndex) == writes)
     assert(spark.read.format("delta").load(cfg.table("gold", "coupon_alert").toString).count() == 6)
+  }
+
+  test("sale detail: the joins the stream missed are backfilled with the user as of each order, wrong ones rewritten, extra ones removed") {
+    val cfg = config()
+    orders(cfg, day)
+    sales(cfg, day)
+    val index = new InMemoryDocumentIndex
+    val gold = new Gold(new Silver(spark, cfg), cfg)
+    val rows = gold.sale(gold.gmv(day, new Silver(spark, cfg).state(cfg.orderTopic, io.gmall.streaming.CdcRows.ORDER_INFO)).orders())
+    assert(rows.asScala.map(r => r.orderDetailId -> r.userLevel).toMap == expectedSaleLevels)
+    val age = java.time.Period.between(LocalDate.parse("2000-06-01"), LocalDate.parse(day)).getYears
+    assert(rows.asScala.forall(r => r.userAge == age && r.userGender == "F" && r.dt == day))
+    // The stream's view: detail 11 never joined, detail 31 with the level of after the change, 99 of a deleted detail.
+    val stale = rows.asScala.find(_.orderDetailId == "31").get
+    val wrong = like(stale, stale.orderDetailId, "2")
+    val extra = like(stale, "99", stale.userLevel)
+    index.index(cfg.saleIndex, spark.createDataFrame(Seq(wrong.toRow, extra.toRow).asJava, SaleRow.SCHEMA), SaleRow.ID)
+
+    val first = reconcile(cfg, new InMemoryRowStore, index).run(day, Seq(Reconcile.Metric.SALE).asJava, "run-1", false)
+    val sale = first.tables.asScala.head
+    assert(sale.corrected && sale.differing == 2)
+    assert(sale.lines.asScala.filter(_.differs).map(l => (l.hour, l.mismatched, l.realtime.intValue, l.recomputed.intValue)).toSet
+      == Set(("00", 2, 2, 1), ("08", 1, 0, 1)))
+    assert(index.docs(cfg.saleIndex).map { case (id, d) => id -> d.getAs[String]("user_level") } == expectedSaleLevels)
+    val writes = index.writesByIndex(cfg.saleIndex)
+    val second = reconcile(cfg, new InMemoryRowStore, index).run(day, Seq(Reconcile.Metric.SALE).asJava, "run-2", false)
+    assert(!second.tables.asScala.head.corrected && index.writesByIndex(cfg.saleIndex) == writes)
   }
 
   test("a dry run reports the differences and writes nothing") {

@@ -20,6 +20,6 @@ public record ServingProperties(@NotNull Hbase hbase, @NotNull Es es, @NotNull Z
                         @NotNull Duration timeout) {
     }
 
-    public record Es(@NotBlank String saleIndex, @NotBlank String alertIndex) {
+    public record Es(@NotBlank String saleIndex, @NotBlank String alertIndex, @NotBlank String auditIndex) {
     }
 }

@@ -52,6 +52,7 @@ class ServingIT {
     private static final String NAMESPACE = "it_" + RUN;
     private static final String SALE_INDEX = "gmall_sale_detail_it_" + RUN;
     private static final String ALERT_INDEX = "gmall_coupon_alert_it_" + RUN;
+    private static final String AUDIT_INDEX = "gmall_reconcile_audit_it_" + RUN;
     private static final String DAY = "2026-11-24";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Connection hbase;
@@ -61,6 +62,7 @@ class ServingIT {
         registry.add("gmall.serving.hbase.namespace", () -> NAMESPACE);
         registry.add("gmall.serving.es.sale-index", () -> SALE_INDEX);
         registry.add("gmall.serving.es.alert-index", () -> ALERT_INDEX);
+        registry.add("gmall.serving.es.audit-index", () -> AUDIT_INDEX);
     }
 
     @LocalServerPort
@@ -110,7 +112,7 @@ class ServingIT {
         hbase.close();
         HttpClient http = HttpClient.newHttpClient();
         URI es = URI.create(System.getenv().getOrDefault("GMALL_ES_URL", "http://127.0.0.1:19200"));
-        for (String index : List.of(SALE_INDEX, ALERT_INDEX)) {
+        for (String index : List.of(SALE_INDEX, ALERT_INDEX, AUDIT_INDEX)) {
             http.send(HttpRequest.newBuilder(es.resolve("/" + index)).DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
     }
@@ -232,6 +234,42 @@ class ServingIT {
         List<Long> times = new ArrayList<>();
         page.get("alerts").forEach(a -> times.add(a.get("alert_time").asLong()));
         assertThat(times).containsExactly(1_764_000_600_000L, 1_764_000_300_000L);
+    }
+
+    @Test
+    void reconcileStatusSumsTheAuditOfEachRunNewestFirst() throws Exception {
+        assertThat(get("/reconcile-status?date=" + DAY, 200).get("status").asText()).isEqualTo("no run");
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(AUDIT_INDEX).refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+        // Documents as the reconcile indexes them: the first run corrected two hours of DAU, the second found nothing.
+        for (String run : List.of("run-1", "run-2")) {
+            for (int h = 0; h < 24; h++) {
+                String hh = String.format("%02d", h);
+                boolean wrong = run.equals("run-1") && (h == 7 || h == 9);
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("audit_id", run + "|dau_hourly|dau|" + hh);
+                a.put("run_id", run);
+                a.put("run_at_ms", run.equals("run-1") ? 1_764_100_000_000L : 1_764_200_000_000L);
+                a.put("table", "dau_hourly");
+                a.put("metric", "dau");
+                a.put("hh", hh);
+                a.put("realtime", wrong ? (h == 7 ? 0.0 : 2.0) : 1.0);
+                a.put("recomputed", 1.0);
+                a.put("difference", wrong ? (h == 7 ? 1.0 : -1.0) : 0.0);
+                a.put("mismatched", wrong ? 1 : 0);
+                a.put("corrected", wrong);
+                a.put("dt", DAY);
+                bulk.operations(o -> o.index(x -> x.id((String) a.get("audit_id")).document(a)));
+            }
+        }
+        assertThat(es.bulk(bulk.build()).errors()).isFalse();
+        JsonNode status = get("/reconcile-status?date=" + DAY, 200);
+        assertThat(status.get("status").asText()).isEqualTo("in agreement");
+        assertThat(status.at("/runs/0/run_id").asText()).isEqualTo("run-2");
+        JsonNode first = status.at("/runs/1");
+        assertThat(first.get("corrected").asLong()).isEqualTo(2);
+        assertThat(first.at("/metrics/0/realtime").asDouble()).isEqualTo(24.0);
+        assertThat(first.at("/metrics/0/recomputed").asDouble()).isEqualTo(24.0);
+        assertThat(first.at("/metrics/0/mismatched").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -84,6 +84,7 @@ public final class StreamingConfig implements Serializable {
     public final String hbaseNamespace;
     public final String alertIndex;
     public final String saleIndex;
+    public final String auditIndex;
     public final Duration reconcileGrace;
     public final Duration vacuumRetention;
 
@@ -125,6 +126,7 @@ public final class StreamingConfig implements Serializable {
         hbaseNamespace = p.text("hbase.namespace");
         alertIndex = p.text("es.alert.index");
         saleIndex = p.text("es.sale.index");
+        auditIndex = p.text("es.audit.index");
         reconcileGrace = Duration.ofMinutes(p.integer("reconcile.grace.minutes", 0, 7 * 1440));
         vacuumRetention = Duration.ofHours(p.integer("reconcile.vacuum.retention.hours", 0, 24 * 400));
         if (alertWindow.toMinutes() % Math.max(1, alertSlide.toMinutes()) != 0) {

@@ -4,6 +4,7 @@ import io.gmall.serving.realtime.Metric;
 import io.gmall.serving.realtime.RealtimeService;
 import io.gmall.serving.search.AlertPage;
 import io.gmall.serving.search.AlertSearch;
+import io.gmall.serving.search.ReconcileAudit;
 import io.gmall.serving.search.SaleDetail;
 import io.gmall.serving.search.SaleSearch;
 import io.swagger.v3.oas.annotations.Operation;
@@ -27,14 +28,17 @@ public class ApiController {
     private final RealtimeService realtime;
     private final SaleSearch sales;
     private final AlertSearch alerts;
+    private final ReconcileAudit audit;
     private final RequestParams params;
     private final ZoneId zone;
 
-    public ApiController(RealtimeService realtime, SaleSearch sales, AlertSearch alerts, RequestParams params, ServingProperties properties) {
+    public ApiController(RealtimeService realtime, SaleSearch sales, AlertSearch alerts, ReconcileAudit audit, RequestParams params,
+                         ServingProperties properties) {
         this.zone = properties.businessZone();
         this.realtime = realtime;
         this.sales = sales;
         this.alerts = alerts;
+        this.audit = audit;
         this.params = params;
     }
 
@@ -85,15 +89,18 @@ public class ApiController {
         return Map.of("date", LocalDate.now(zone).toString(), "zone", zone.getId());
     }
 
-    @Operation(summary = "The nightly reconcile runs of the day and their corrections")
+    @Operation(summary = "The nightly reconcile runs of the day and their corrections",
+            description = "status: 'no run' until the day was reconciled; then, after its latest run, 'in agreement' when that run found "
+                    + "nothing wrong, else 'corrected N' (cells and documents rewritten). runs: newest first, each with its totals per metric.")
     @GetMapping("/reconcile-status")
     public Map<String, Object> reconcileStatus(@Parameter(description = DATE) @RequestParam(required = false) String date) {
         LocalDate day = params.date("date", date);
-        // No reconcile job exists yet (it comes with the nightly reconcile): the truthful answer is that none ran.
+        List<ReconcileAudit.Run> runs = audit.runs(day);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", day.toString());
-        out.put("status", "no run");
-        out.put("runs", List.of());
+        out.put("status", runs.isEmpty() ? "no run"
+                : runs.get(0).mismatched() == 0 ? "in agreement" : "corrected " + runs.get(0).corrected());
+        out.put("runs", runs);
         return out;
     }
 }

@@ -13,6 +13,7 @@ import io.gmall.serving.StoreUnavailableException;
 import io.gmall.serving.realtime.RowReader;
 import io.gmall.serving.search.AlertPage;
 import io.gmall.serving.search.AlertSearch;
+import io.gmall.serving.search.ReconcileAudit;
 import io.gmall.serving.search.SaleDetail;
 import io.gmall.serving.search.SaleSearch;
 import java.net.URLEncoder;
@@ -74,7 +75,17 @@ class ApiTest {
         AlertSearch alertsInMemory() {
             return (day, page, size) -> new AlertPage(0, page, size, List.of());
         }
+
+        @Bean
+        @Primary
+        ReconcileAudit auditInMemory() {
+            return day -> RUNS.getOrDefault(day.toString(), List.of());
+        }
     }
+
+    static final Map<String, List<ReconcileAudit.Run>> RUNS = Map.of(
+            "2026-11-22", List.of(new ReconcileAudit.Run("second", 2_000, 0, 0, List.of()), new ReconcileAudit.Run("first", 1_000, 3, 3, List.of())),
+            "2026-11-23", List.of(new ReconcileAudit.Run("dry", 1_000, 4, 0, List.of())));
 
     @Autowired
     MockMvc mvc;
@@ -222,6 +233,15 @@ class ApiTest {
     void reconcileStatusSaysTruthfullyThatNoRunExists() throws Exception {
         mvc.perform(get("/reconcile-status").param("date", "2026-11-24")).andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("no run")).andExpect(jsonPath("$.runs").isEmpty());
+    }
+
+    @Test
+    void reconcileStatusIsTheLatestRunsOutcome() throws Exception {
+        mvc.perform(get("/reconcile-status").param("date", "2026-11-22")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("in agreement")).andExpect(jsonPath("$.runs[1].corrected").value(3));
+        mvc.perform(get("/reconcile-status").param("date", "2026-11-23")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("corrected 0"));
+        mvc.perform(get("/reconcile-status").param("date", "2026-13-01")).andExpect(status().isBadRequest());
     }
 
     @Test

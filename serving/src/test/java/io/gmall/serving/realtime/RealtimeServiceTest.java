@@ -16,7 +16,7 @@ class RealtimeServiceTest {
 
     private static ServingProperties properties(Duration cache) {
         return new ServingProperties(new ServingProperties.Hbase("127.0.0.1", 12181, "gmall", Duration.ofSeconds(3)),
-                new ServingProperties.Es("s", "a"), ZoneId.of("Asia/Shanghai"), cache, 100, 10_000, 100);
+                new ServingProperties.Es("s", "a", "r"), ZoneId.of("Asia/Shanghai"), cache, 100, 10_000, 100);
     }
 
     @Test

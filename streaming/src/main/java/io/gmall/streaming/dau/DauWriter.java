@@ -67,6 +67,21 @@ public final class DauWriter {
         return dt + "|" + mid;
     }
 
+    /**
+     * Replaces day {@code dt}'s dedupe state with the given first visits (device to its earliest startup of the day)
+     * and lowers each device's first-ever time to the one given: the nightly reconcile's correction, so that a later
+     * batch of the day recounts from the corrected state rather than the wrong one. Absolute: applying it twice
+     * changes nothing.
+     */
+    public static void restate(StateStore state, String dt, Map<String, Long> firstVisits, Map<String, Long> firstEver, Duration retention) {
+        state.delete(List.of(dayKey(dt)));
+        if (!firstVisits.isEmpty()) {
+            state.addScored(Map.of(dayKey(dt), firstVisits));
+            state.expire(List.of(dayKey(dt)), retention.toSeconds());
+        }
+        state.addLowest(FIRST_SEEN, firstEver);
+    }
+
     /** Applies the batch; returns the days whose counts were rewritten. */
     public List<String> apply(List<FirstVisit> visits) {
         Map<String, Map<String, FirstVisit>> byDay = new LinkedHashMap<>();

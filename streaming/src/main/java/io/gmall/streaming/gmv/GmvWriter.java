@@ -64,6 +64,17 @@ public final class GmvWriter {
         return phone.substring(0, 3) + "*".repeat(phone.length() - 7) + phone.substring(phone.length() - 4);
     }
 
+    /**
+     * Replaces day {@code dt}'s order amounts with the given ones (hour to order id to amount): the nightly
+     * reconcile's correction, so that a later batch of the day sums the corrected amounts. Absolute.
+     */
+    public static void restate(StateStore state, String dt, Map<String, Map<String, String>> amountsByHour) {
+        state.delete(BusinessTime.HOURS.stream().map(hh -> hourKey(dt, hh)).toList());
+        Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
+        amountsByHour.forEach((hh, amounts) -> byKey.put(hourKey(dt, hh), amounts));
+        state.hashPut(byKey);
+    }
+
     /** Applies changes given in binlog order per order; returns the days whose hourly figures were rewritten. */
     public List<String> apply(List<OrderChange> changes) {
         Map<String, Set<String>> removals = new LinkedHashMap<>();

@@ -83,13 +83,13 @@ public final class SaleJoiner {
     }
 
     /** The time a user row took effect: its {@code operate_time}, else its {@code create_time} (0 when it has neither). */
-    static long effectiveAt(Map<String, Object> user, ZoneId sourceZone) {
+    public static long effectiveAt(Map<String, Object> user, ZoneId sourceZone) {
         String at = (String) (user.get("operate_time") != null ? user.get("operate_time") : user.get("create_time"));
         return at == null ? 0 : CdcRows.epochMillis(at, sourceZone);
     }
 
     /** A user version as stored: the same JSON for the same state at the same time, whether from CDC or the bootstrap. */
-    static String userVersion(Map<String, Object> user, long at) {
+    public static String userVersion(Map<String, Object> user, long at) {
         ObjectNode v = JSON.createObjectNode();
         v.put("v", at);
         v.put("gender", (String) user.get("gender"));
@@ -118,18 +118,22 @@ public final class SaleJoiner {
                 versionsByKey.remove(key);
                 continue;
             }
-            Map<String, Long> versions = versionsByKey.computeIfAbsent(key, k -> new LinkedHashMap<>());
-            long at = effectiveAt(c.after(), sourceZone);
-            versions.put(userVersion(c.after(), at), at);
-            if (c.before() != null) {
-                long before = Math.min(effectiveAt(c.before(), sourceZone), at - 1);
-                versions.put(userVersion(c.before(), before), before);
-            }
+            addVersions(versionsByKey.computeIfAbsent(key, k -> new LinkedHashMap<>()), c, sourceZone);
         }
         retry.run("Redis", "recording user versions", () -> {
             state.delete(dropped);
             state.addScored(versionsByKey);
         });
+    }
+
+    /** Adds the versions a user's insert or update gives (version JSON to the time it took effect); see {@link #applyUsers}. */
+    public static void addVersions(Map<String, Long> versions, Change c, ZoneId sourceZone) {
+        long at = effectiveAt(c.after(), sourceZone);
+        versions.put(userVersion(c.after(), at), at);
+        if (c.before() != null) {
+            long before = Math.min(effectiveAt(c.before(), sourceZone), at - 1);
+            versions.put(userVersion(c.before(), before), before);
+        }
     }
 
     /**
@@ -222,6 +226,16 @@ public final class SaleJoiner {
 
     /** The rows of one order, with the user version in effect at its creation (null: none known). */
     private List<SaleRow> rows(JsonNode order, long created, String user, Collection<String> lines) throws JsonProcessingException {
+        return rowsOf(order, created, user, lines, time, businessZone);
+    }
+
+    /**
+     * The documents of one order: each of its details ({@code lines}, rows as JSON) joined with the order and the
+     * user version in effect at the order's creation ({@link #userVersion}; null when none is known). One definition
+     * for the stream and the nightly reconcile.
+     */
+    public static List<SaleRow> rowsOf(JsonNode order, long created, String user, Collection<String> lines, BusinessTime time,
+                                       ZoneId businessZone) throws JsonProcessingException {
         String orderId = order.path("id").asText();
         String userId = order.path("user_id").asText();
         LocalDate orderDay = LocalDate.parse(time.day(created));
@@ -244,7 +258,8 @@ public final class SaleJoiner {
         return v == null || v.isNull() ? null : v.asText();
     }
 
-    private static String json(Map<String, Object> row) {
+    /** A row as the buffer holds it: JSON with decimals as plain text. */
+    public static String json(Map<String, Object> row) {
         Map<String, Object> plain = new LinkedHashMap<>();
         row.forEach((k, v) -> plain.put(k, v instanceof BigDecimal d ? d.toPlainString() : v));
         try {

@@ -116,9 +116,11 @@ class InMemoryDocumentIndex extends DocumentIndex {
   val indices = mutable.Map.empty[String, mutable.Map[String, Row]]
   var writes = 0
 
+  val writesByIndex = mutable.Map.empty[String, Int].withDefaultValue(0)
+
   override def index(index: String, documents: Dataset[Row], idColumn: String): Unit = {
     val docs = indices.getOrElseUpdate(index, mutable.Map.empty)
-    documents.collect().foreach { r => docs(r.getAs[String](idColumn)) = r; writes += 1 }
+    documents.collect().foreach { r => docs(r.getAs[String](idColumn)) = r; writes += 1; writesByIndex(index) += 1 }
   }
 
   override def delete(index: String, ids: util.Collection[String]): Unit =
