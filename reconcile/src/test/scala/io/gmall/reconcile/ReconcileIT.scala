@@ -1,10 +1,11 @@
 package io.gmall.reconcile
 
+import java.net.http.{HttpClient, HttpRequest, HttpResponse}
 import java.time.{Clock, LocalDate}
 
 import scala.collection.JavaConverters._
 
-import io.gmall.streaming.StackEnv
+import io.gmall.streaming.{StackEnv, StreamingConfig}
 import io.gmall.streaming.alerts.CouponAbuseRule
 import io.gmall.streaming.dau.DauWriter
 import io.gmall.streaming.gmv.GmvWriter
@@ -14,14 +15,27 @@ import org.apache.spark.sql.functions.col
 
 /**
  * The recompute against the stack's real HBase and Elasticsearch: a wrong realtime row is replaced by the recomputed
- * one, which a fresh client reads back, the alerts the stream never raised and the sale detail it never joined are backfilled, and a second run finds
- * nothing to do. The day is one of 2001, which no mock run uses.
+ * one, which a fresh client reads back, the alerts the stream never raised and the sale detail it never joined are
+ * backfilled, and a second run finds nothing to do. HBase rows are of a day of 2001, which no mock run uses; the
+ * documents go to indices of this run (the fixtures' detail ids would replace real documents of the same ids),
+ * removed afterwards.
  */
 class ReconcileIT extends ReconcileFixtures {
 
   test("a run corrects HBase's hourly rows and a second run leaves them alone") {
     val day = LocalDate.of(2001, 1, 1).plusDays(scala.util.Random.nextInt(365)).toString
-    val cfg = StackEnv.config(Map("lake.root" -> dir.resolve("lake").toString))
+    val run = StackEnv.unique("_it_")
+    val cfg = StackEnv.config(Map("lake.root" -> dir.resolve("lake").toString, "es.sale.index" -> ("gmall_sale_detail" + run),
+      "es.alert.index" -> ("gmall_coupon_alert" + run), "es.audit.index" -> ("gmall_reconcile_audit" + run)))
+    try check(cfg, day) finally {
+      val http = HttpClient.newHttpClient()
+      for (index <- Seq(cfg.saleIndex, cfg.alertIndex, cfg.auditIndex)) {
+        http.send(HttpRequest.newBuilder(cfg.esUrl.resolve("/" + index)).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+      }
+    }
+  }
+
+  private def check(cfg: StreamingConfig, day: String): Unit = {
     startups(cfg, day)
     orders(cfg, day)
     events(cfg, day)
