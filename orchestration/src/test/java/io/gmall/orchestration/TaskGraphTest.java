@@ -22,8 +22,8 @@ class TaskGraphTest {
     void theNightlyGraphRunsEveryTaskAfterItsUpstream() throws IOException {
         TaskGraph graph = TaskGraph.load(NIGHTLY);
         assertThat(graph.order()).extracting(TaskGraph.Task::id)
-                .containsExactly("wait_bronze", "compact", "reconcile_dau", "reconcile_gmv", "reconcile_alerts", "backfill_sale", "vacuum");
-        assertThat(graph.tasks()).extracting(TaskGraph.Task::step).containsOnly("wait-bronze", "compact", "dau", "gmv", "alerts", "sale", "vacuum");
+                .containsExactly("wait_bronze", "compact", "reconcile_dau", "reconcile_gmv", "reconcile_alerts", "backfill_sale", "publish_report", "vacuum");
+        assertThat(graph.tasks()).extracting(TaskGraph.Task::step).containsOnly("wait-bronze", "compact", "dau", "gmv", "alerts", "sale", "report", "vacuum");
     }
 
     @Test

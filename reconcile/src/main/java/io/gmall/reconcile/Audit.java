@@ -38,7 +38,8 @@ public final class Audit {
         this.index = index;
     }
 
-    public String path() {
+    /** Where the Delta audit table of {@code config}'s lake is. */
+    public static String path(StreamingConfig config) {
         return config.table("audit", "reconcile").toString();
     }
 
@@ -55,7 +56,7 @@ public final class Audit {
     public void append(List<Row> rows) {
         Dataset<Row> audit = spark.createDataFrame(rows, SCHEMA);
         // mergeSchema: an audit written by an earlier version gains the columns added since, instead of refusing the run.
-        audit.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(BusinessTime.DT).save(path());
+        audit.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(BusinessTime.DT).save(path(config));
         index.index(config.auditIndex, audit
                 .withColumn("audit_id", concat_ws("|", col("run_id"), col("table"), col("metric"), col(BusinessTime.HOUR)))
                 .withColumn("realtime", col("realtime").cast("double"))

@@ -38,7 +38,7 @@ public final class ReconcileMain implements Callable<Integer> {
     private Path configFile;
 
     @Option(names = "--step", defaultValue = "all", description = "one task of the nightly graph: ${COMPLETION-CANDIDATES} "
-            + "(default ${DEFAULT-VALUE}: every metric, then compact and vacuum)")
+            + "(default ${DEFAULT-VALUE}: every metric and its report, then compact and vacuum)")
     private Step step;
 
     @Option(names = "--run-id", description = "the run id the audit records (default: a fresh one); the tasks of one nightly run share it")
@@ -49,7 +49,7 @@ public final class ReconcileMain implements Callable<Integer> {
 
     /** The tasks of the nightly graph (orchestration/nightly.json names them by these values). */
     enum Step {
-        all, wait_bronze, dau, gmv, alerts, sale, compact, vacuum;
+        all, wait_bronze, dau, gmv, alerts, sale, report, compact, vacuum;
 
         @Override
         public String toString() {
@@ -69,6 +69,10 @@ public final class ReconcileMain implements Callable<Integer> {
         String refusal = refusal(date, config, Clock.systemUTC(), force);
         if (refusal != null) {
             System.err.println("reconcile: " + refusal);
+            return 2;
+        }
+        if (step == Step.report && runId == null) {
+            System.err.println("reconcile: --step report publishes one run's report: give its --run-id");
             return 2;
         }
         if (step == Step.wait_bronze) {
@@ -97,6 +101,12 @@ public final class ReconcileMain implements Callable<Integer> {
                 Reconcile.Outcome outcome = reconcile.run(date, metrics, runId != null ? runId : UUID.randomUUID().toString(), dryRun);
                 System.out.print(Report.of(outcome));
                 System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));
+                if (step == Step.all && !dryRun) {
+                    System.out.println("published " + new RunReport(spark, config).publish(outcome));
+                }
+            }
+            if (step == Step.report) {
+                return report(spark, config);
             }
             Maintenance maintenance = new Maintenance(spark, config);
             if (!dryRun && (step == Step.all || step == Step.compact)) {
@@ -113,6 +123,22 @@ public final class ReconcileMain implements Callable<Integer> {
         } finally {
             spark.stop();
         }
+    }
+
+    /** Publishes the run's report when every metric task recorded its part, else fails naming those that did not. */
+    private int report(SparkSession spark, StreamingConfig config) throws java.io.IOException {
+        RunReport report = new RunReport(spark, config);
+        RunReport.Gathered run = report.gather(date, runId);
+        System.out.print(Report.of(run.outcome()));
+        if (!run.missing().isEmpty()) {
+            System.err.println("reconcile: run " + runId + " of " + date + " has no audit of " + run.missing()
+                    + ": their tasks did not complete under this run id; run them, then the report");
+            return 1;
+        }
+        if (!dryRun) {
+            System.out.println("published " + report.publish(run.outcome()));
+        }
+        return 0;
     }
 
     private static double seconds(long startedNanos) {

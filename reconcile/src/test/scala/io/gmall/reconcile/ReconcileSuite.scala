@@ -169,6 +169,31 @@ class ReconcileSuite extends ReconcileFixtures {
     assert(!second.tables.asScala.head.corrected && index.writesByIndex(cfg.saleIndex) == writes)
   }
 
+  test("the report of a run gathers every metric task's audit, and is not published while a metric recorded nothing") {
+    val cfg = config()
+    startups(cfg, day)
+    orders(cfg, day)
+    val store = new InMemoryRowStore
+    val index = new InMemoryDocumentIndex
+    reconcile(cfg, store, index).run(day, Seq(Reconcile.Metric.DAU, Reconcile.Metric.GMV).asJava, "nightly-1", false)
+    reconcile(cfg, store, index).run(day, Seq(Reconcile.Metric.ALERTS).asJava, "other-run", false)
+    val report = new RunReport(spark, cfg)
+    val partial = report.gather(day, "nightly-1")
+    assert(partial.missing.asScala == Seq(Reconcile.Metric.ALERTS, Reconcile.Metric.SALE))
+
+    reconcile(cfg, store, index).run(day, Seq(Reconcile.Metric.ALERTS, Reconcile.Metric.SALE).asJava, "nightly-1", false)
+    val whole = report.gather(day, "nightly-1")
+    assert(whole.missing.isEmpty)
+    assert(whole.outcome.tables.asScala.map(_.table) == Seq(DauWriter.HOURLY_TABLE, GmvWriter.HOURLY_TABLE, cfg.alertIndex, cfg.saleIndex))
+    val dau = whole.outcome.tables.asScala.head
+    assert(dau.corrected && dau.differing > 0)
+    assert(dau.lines.asScala.find(l => l.metric == "dau" && l.hour == "07").map(l => (l.realtime.intValue, l.recomputed.intValue)).contains((0, 1)))
+    val published = report.publish(whole.outcome)
+    assert(published == cfg.lakeRoot.resolve(s"reports/reconcile/$day.txt"))
+    val text = java.nio.file.Files.readString(published)
+    assert(text.contains("run nightly-1") && text.contains(s"${dau.differing} of 48 metric-hours differ: corrected"))
+  }
+
   test("a dry run reports the differences and writes nothing") {
     val cfg = config()
     startups(cfg, day)
