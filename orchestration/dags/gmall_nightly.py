@@ -8,7 +8,9 @@ step of the reconcile Spark job for business day D:
 
 D is the `date` of the run's conf when given (a manual or REST-triggered run for a chosen day), otherwise the
 business day before the run's logical date: the schedule fires after midnight in the business zone for the day
-that just ended, and catch-up runs the days missed since start_date. The reconcile command is a DAG param:
+that just ended, and catch-up runs the days missed since start_date: the graph's, or GMALL_NIGHTLY_START when
+set (the local stack sets it to when its Airflow was first started, so a new Airflow does not run every night
+since the graph's start_date). The reconcile command is a DAG param:
 locally the checkout's `gmall reconcile` (Spark in local mode against the local stack); on a cluster a
 spark-submit of gmall-reconcile.jar, e.g.
     spark-submit --master yarn --jars gmall-streaming.jar --class io.gmall.reconcile.ReconcileMain gmall-reconcile.jar
@@ -40,7 +42,7 @@ with DAG(
     dag_id=GRAPH["dag_id"],
     description=GRAPH["description"],
     schedule=CronTriggerTimetable(GRAPH["schedule"], timezone=ZONE),
-    start_date=pendulum.parse(GRAPH["start_date"], tz=ZONE),
+    start_date=pendulum.parse(os.environ.get("GMALL_NIGHTLY_START") or GRAPH["start_date"], tz=ZONE),
     catchup=GRAPH["catchup"],
     max_active_runs=1,
     params={

@@ -54,7 +54,7 @@ public final class ViaAirflow implements Callable<Integer> {
         }
         String dagId = TaskGraph.load(graphFile).dagId();
         AirflowClient airflow = AirflowClient.connect(url, env("GMALL_AIRFLOW_USER", "gmall"), env("GMALL_AIRFLOW_PASSWORD", ""));
-        airflow.unpause(dagId);
+        unpauseOnceParsed(airflow, dagId);
         String runId = "gmall__" + date + "__" + UUID.randomUUID().toString().substring(0, 8);
         AirflowClient.DagRun run = airflow.trigger(dagId, runId, Map.of("date", date));
         System.out.println("triggered " + dagId + " run " + run.runId() + " for " + date + " (" + run.state() + ")");
@@ -74,6 +74,23 @@ public final class ViaAirflow implements Callable<Integer> {
         tasks.forEach(t -> System.out.printf(Locale.ROOT, "%-18s %-16s %5d%n", t.taskId(), t.state(), t.tryNumber()));
         System.out.println("run " + runId + ": " + (run.finished() ? run.state() : "still " + run.state() + " after " + timeoutMinutes + " min"));
         return "success".equals(run.state()) ? 0 : 1;
+    }
+
+    /** A just-started Airflow knows the DAG only once its dag-processor has parsed the file: until then it answers 404. */
+    private static void unpauseOnceParsed(AirflowClient airflow, String dagId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (true) {
+            try {
+                airflow.unpause(dagId);
+                return;
+            } catch (AirflowClient.AirflowException e) {
+                if (e.status != 404 || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                System.out.println("waiting for Airflow to parse " + dagId);
+                Thread.sleep(3000);
+            }
+        }
     }
 
     private static String env(String name, String fallback) {

@@ -157,6 +157,6 @@ class KibanaObjectsIT {
                 checked++;
             }
         }
-        assertThat(checked).isGreaterThanOrEqualTo(7);
+        assertThat(checked).isEqualTo(16);
     }
 }

@@ -2,7 +2,6 @@ package io.gmall.bench;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
@@ -84,7 +83,8 @@ final class MockShapedLoad implements AutoCloseable {
 
     private int order(String uid, long at) {
         long id = ++orderId;
-        String created = LocalDateTime.ofInstant(Instant.ofEpochMilli(at), ZoneOffset.UTC).toString();
+        // The database's wall clock is the business zone's, as the relay and the stream read it.
+        String created = LocalDateTime.ofInstant(Instant.ofEpochMilli(at), stack.base.businessZone).toString();
         int lines = 1 + random.nextInt(3);
         String after = String.format("{\"id\":%d,\"consignee\":\"bench\",\"consignee_tel\":\"13800000000\",\"total_amount\":%d.%02d,"
                 + "\"order_status\":\"1001\",\"user_id\":%s,\"payment_way\":\"1\",\"delivery_address\":\"x\",\"province\":\"beijing\","
@@ -111,12 +111,16 @@ final class MockShapedLoad implements AutoCloseable {
                 + (after == null ? "" : ",\"after\":" + after) + ",\"binlog\":{\"file\":\"bench\",\"position\":4},\"ts\":" + System.currentTimeMillis() + "}";
     }
 
-    /** Writes about {@code n} records as fast as Kafka takes them. */
+    /** Writes about {@code n} records as fast as Kafka takes them, a session a millisecond from now on. */
     void backlog(long n) {
-        long now = System.currentTimeMillis();
+        backlog(n, System.currentTimeMillis(), n);
+    }
+
+    /** Writes about {@code n} records as fast as Kafka takes them, their sessions spread evenly over {@code spanMillis} from {@code fromMillis}. */
+    void backlog(long n, long fromMillis, long spanMillis) {
         long written = 0;
         while (written < n) {
-            written += session(now + written);
+            written += session(fromMillis + (long) ((double) written / n * spanMillis));
         }
         producer.flush();
     }

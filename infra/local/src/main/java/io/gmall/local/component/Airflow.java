@@ -129,8 +129,21 @@ public final class Airflow implements Component {
         env.put("AIRFLOW__API__SECRET_KEY", secret);
         env.put("AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL", "15");
         env.put("GMALL_ROOT", ctx.layout().root().toString());
+        env.put("GMALL_NIGHTLY_START", nightlyStart(ctx));
         env.put("PYTHONWARNINGS", "ignore");
         return env;
+    }
+
+    /**
+     * When this Airflow was first started: the nightly DAG's start here, so catch-up runs the nights it missed since,
+     * not every night since the graph's start_date, days this lake never held (a week of Spark runs on a fresh stack).
+     */
+    private static String nightlyStart(Context ctx) throws IOException {
+        Path file = home(ctx).resolve("nightly-start");
+        if (!Files.exists(file)) {
+            Files.writeString(file, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), StandardCharsets.US_ASCII);
+        }
+        return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 
     private static String secret(Context ctx) throws IOException {

@@ -1,0 +1,232 @@
+package io.gmall.local.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gmall.local.Context;
+import io.gmall.local.Endpoints;
+import io.gmall.local.Launcher;
+import io.gmall.local.Layout;
+import io.gmall.local.LocalConfig;
+import io.gmall.local.Stack;
+import io.gmall.local.component.Airflow;
+import io.gmall.local.component.HBase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Delete;
+import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Table;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The nightly graph end to end on the real stack: a mock run over a past day of the test's own, the stream's
+ * answers checked against the ledger, then the realtime stores damaged on purpose (the day's DAU row deleted, a GMV
+ * hour changed, sale-detail documents dropped, a false alert added) and the graph run, first by the real Airflow
+ * (triggered over its REST API by {@code ./gmall reconcile --via-airflow}, scheduler and all), then, after the
+ * same damage again, by {@code ./gmall orchestrate}. After each, every store figure equals the ledger again and
+ * the run's audit records exactly the damage as corrected; a further run corrects nothing and publishes the day's report.
+ */
+class NightlyReconcileIT {
+
+    private static final ZoneId ZONE = ZoneId.of(System.getenv().getOrDefault("GMALL_BUSINESS_ZONE", "Asia/Shanghai"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] M = "m".getBytes(StandardCharsets.UTF_8);
+    private static final String SALE_INDEX = "gmall_sale_detail";
+    private static final String ALERT_INDEX = "gmall_coupon_alert";
+    private static final String AUDIT_INDEX = "gmall_reconcile_audit";
+    private static final Pattern RUN_ID = Pattern.compile("run (\\S+__\\d{4}-\\d{2}-\\d{2}__\\w+)");
+
+    private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
+    private final Layout layout = new Layout(Path.of(System.getProperty("gmall.root")));
+    private final LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
+    private final Endpoints endpoints = Endpoints.of(config);
+    private final Context ctx = new Context(layout, config, new PrintStream(launcherOut, true, StandardCharsets.UTF_8), Context.runningAsRoot());
+    private final Stack stack = new Stack(Launcher.components(), ctx);
+    private final Pipeline pipeline = new Pipeline(ctx, stack);
+    private final Path ledgers = layout.var().resolve("mock/nightly");
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What one round of damage did: the cells and documents a correct run must find wrong, per realtime table. */
+    private record Damage(Map<String, Long> mismatched) {
+    }
+
+    @Test
+    void theNightlyGraphRestoresDamagedStoresThroughAirflowAndTheLocalRunner() throws Exception {
+        assertThat(stack.up(List.of()).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
+        String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
+        System.out.printf("NightlyReconcileIT: day %s%n", day);
+        Path log = Files.createTempFile("nightly-mock", ".log");
+        Process mock = pipeline.mock(ledgers, log, "--seconds", "45", "--rate", "100", "--clock", day + "T09:00:00", "--speed", "60",
+                "--device-prefix", "nightly_mid_", "--devices", "300", "--first-user", "30001", "--users", "200");
+        assertThat(mock.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(mock.exitValue()).as(Files.readString(log)).isZero();
+        pipeline.storeCheck(ledgers, 300);
+
+        try {
+            assertThat(stack.up(List.of(Airflow.SCHEDULER)).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
+            Damage damage = damage(day);
+            String viaAirflow = run("reconcile", "--via-airflow", Airflow.url(config), "--date", day);
+            assertThat(viaAirflow).contains("publish_report", ": success");
+            assertCorrected(runId(viaAirflow), damage);
+            pipeline.storeCheck(ledgers, 120);
+        } finally {
+            stack.down(List.of(Airflow.SCHEDULER, Airflow.DAG_PROCESSOR, Airflow.API));
+        }
+
+        Damage again = damage(day);
+        String local = run("orchestrate", "--date", day);
+        assertCorrected(runId(local), again);
+        pipeline.storeCheck(ledgers, 120);
+
+        String secondRun = "nightly-it-" + UUID.randomUUID();
+        run("reconcile", "--date", day, "--run-id", secondRun);
+        assertThat(auditOf(secondRun)).as("the audit of a run after the corrections").containsOnlyKeys("dau_hourly", "gmv_hourly", SALE_INDEX, ALERT_INDEX)
+                .allSatisfy((table, corrected) -> assertThat(corrected).isZero());
+        assertThat(Files.readString(layout.var().resolve("lake/reports/reconcile/" + day + ".txt"))).contains("run " + secondRun);
+    }
+
+    /**
+     * The day's DAU row deleted, one GMV hour's count and amount changed, three sale-detail documents deleted and a
+     * false alert (a copy of a real one on another device) added.
+     */
+    private Damage damage(String day) throws Exception {
+        Map<String, Long> mismatched = new HashMap<>();
+        try (Connection hbase = ConnectionFactory.createConnection(HBase.clientConfiguration(endpoints.hbaseZookeeperQuorum(),
+                endpoints.hbaseZookeeperPort(), 30000))) {
+            byte[] row = day.getBytes(StandardCharsets.UTF_8);
+            try (Table dau = hbase.getTable(TableName.valueOf("gmall", "dau_hourly"))) {
+                NavigableMap<byte[], byte[]> cells = dau.get(new Get(row)).getFamilyMap(M);
+                assertThat(cells).as("the stream's DAU row of " + day).isNotEmpty();
+                mismatched.put("dau_hourly", cells.entrySet().stream().filter(c -> hourly(c.getKey(), "dau_", "new_")
+                        && new BigDecimal(new String(c.getValue(), StandardCharsets.UTF_8)).signum() != 0).count());
+                dau.delete(new Delete(row));
+            }
+            try (Table gmv = hbase.getTable(TableName.valueOf("gmall", "gmv_hourly"))) {
+                NavigableMap<byte[], byte[]> cells = gmv.get(new Get(row)).getFamilyMap(M);
+                String hour = cells.keySet().stream().map(k -> new String(k, StandardCharsets.UTF_8)).filter(k -> k.startsWith("count_"))
+                        .findFirst().orElseThrow(() -> new AssertionError("no order hour in the stream's GMV row of " + day)).substring(6);
+                long count = Long.parseLong(text(cells.get(bytes("count_" + hour))));
+                BigDecimal amount = new BigDecimal(text(cells.get(bytes("amount_" + hour))));
+                gmv.put(new Put(row).addColumn(M, bytes("count_" + hour), bytes(Long.toString(count + 3)))
+                        .addColumn(M, bytes("amount_" + hour), bytes(amount.add(new BigDecimal("100.25")).toPlainString())));
+                mismatched.put("gmv_hourly", 2L);
+            }
+        }
+        List<JsonNode> sale = search(SALE_INDEX, day, 3);
+        assertThat(sale).as("sale documents of " + day).hasSize(3);
+        for (JsonNode doc : sale) {
+            es("DELETE", "/" + SALE_INDEX + "/_doc/" + encode(doc.path("_id").asText()), null);
+        }
+        mismatched.put(SALE_INDEX, 3L);
+        List<JsonNode> alerts = search(ALERT_INDEX, day, 1);
+        assertThat(alerts).as("alerts of " + day + " (the mock's abusing devices)").hasSize(1);
+        ObjectNode falseAlert = (ObjectNode) alerts.get(0).path("_source").deepCopy();
+        String id = "nightly_false_mid|" + falseAlert.path("window_end").asText();
+        falseAlert.put("mid", "nightly_false_mid").put("alert_id", id);
+        es("PUT", "/" + ALERT_INDEX + "/_doc/" + encode(id), falseAlert.toString());
+        mismatched.put(ALERT_INDEX, 1L);
+        for (String index : List.of(SALE_INDEX, ALERT_INDEX)) {
+            es("POST", "/" + index + "/_refresh", null);
+        }
+        return new Damage(mismatched);
+    }
+
+    /** The run's audit says it found exactly the damage, and corrected it. */
+    private void assertCorrected(String runId, Damage damage) throws Exception {
+        assertThat(auditOf(runId)).as("cells or documents the run %s corrected, by table", runId).isEqualTo(damage.mismatched());
+    }
+
+    /** Cells or documents a run corrected, by table, from the audit in Elasticsearch. */
+    private Map<String, Long> auditOf(String runId) throws Exception {
+        es("POST", "/" + AUDIT_INDEX + "/_refresh", null);
+        String query = "{\"size\":0,\"query\":{\"term\":{\"run_id\":" + JSON.writeValueAsString(runId) + "}},"
+                + "\"aggs\":{\"tables\":{\"terms\":{\"field\":\"table\",\"size\":20},"
+                + "\"aggs\":{\"corrected\":{\"filter\":{\"term\":{\"corrected\":true}},\"aggs\":{\"n\":{\"sum\":{\"field\":\"mismatched\"}}}}}}}}";
+        JsonNode buckets = JSON.readTree(es("POST", "/" + AUDIT_INDEX + "/_search", query)).path("aggregations").path("tables").path("buckets");
+        Map<String, Long> corrected = new HashMap<>();
+        buckets.forEach(b -> corrected.put(b.path("key").asText(), b.path("corrected").path("n").path("value").asLong()));
+        return corrected;
+    }
+
+    private List<JsonNode> search(String index, String day, int size) throws Exception {
+        String query = "{\"size\":" + size + ",\"query\":{\"term\":{\"dt\":\"" + day + "\"}},\"sort\":[{\"_id\":\"asc\"}]}";
+        List<JsonNode> hits = new ArrayList<>();
+        JSON.readTree(es("POST", "/" + index + "/_search", query)).path("hits").path("hits").forEach(hits::add);
+        return hits;
+    }
+
+    private String es(String method, String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoints.elasticsearchUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isLessThan(300);
+        return r.body();
+    }
+
+    /** {@code ./gmall <args>}, as an operator runs it; its output after asserting it exited 0. */
+    private String run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(layout.root().resolve("gmall").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(layout.root().toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
+        System.out.println(out);
+        assertThat(p.exitValue()).as("./gmall " + String.join(" ", args) + ":\n" + out).isZero();
+        return out;
+    }
+
+    private static String runId(String out) {
+        Matcher m = RUN_ID.matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return m.group(1);
+    }
+
+    private static boolean hourly(byte[] qualifier, String... prefixes) {
+        String q = text(qualifier);
+        for (String p : prefixes) {
+            if (q.startsWith(p) && q.length() == p.length() + 2) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
