@@ -51,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * (triggered over its REST API by {@code ./gmall reconcile --via-airflow}, scheduler and all), then, after the
  * same damage again, by {@code ./gmall orchestrate}. After each, every store figure equals the ledger again and
  * the run's audit records exactly the damage as corrected; a further run corrects nothing and publishes the day's report.
+ * Last, the notebooks run on the lake of that day, and their key figures are the ledger's.
  */
 class NightlyReconcileIT {
 
@@ -60,6 +61,9 @@ class NightlyReconcileIT {
     private static final String SALE_INDEX = "gmall_sale_detail";
     private static final String ALERT_INDEX = "gmall_coupon_alert";
     private static final String AUDIT_INDEX = "gmall_reconcile_audit";
+    private static final Pattern LEDGER = Pattern.compile("; ledger (\\S+)");
+    private static final Pattern NOTEBOOK_DONE = Pattern.compile("^\\S+\\.ipynb\\s+ok\\s");
+    private static final Pattern FIGURE = Pattern.compile(" (\\w+)=(\\S+)");
     private static final Pattern RUN_ID = Pattern.compile("run (\\S+__\\d{4}-\\d{2}-\\d{2}__\\w+)");
 
     private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
@@ -90,6 +94,9 @@ class NightlyReconcileIT {
                 "--device-prefix", "nightly_mid_", "--devices", "300", "--first-user", "30001", "--users", "200");
         assertThat(mock.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(mock.exitValue()).as(Files.readString(log)).isZero();
+        Matcher ledger = LEDGER.matcher(Pipeline.lastLine(log));
+        assertThat(ledger.find()).as(Pipeline.lastLine(log)).isTrue();
+        JsonNode truth = JSON.readTree(layout.root().resolve(ledger.group(1)).toFile()).path("days").path(day);
         pipeline.storeCheck(ledgers, 300);
 
         try {
@@ -113,6 +120,20 @@ class NightlyReconcileIT {
         assertThat(auditOf(secondRun)).as("the audit of a run after the corrections").containsOnlyKeys("dau_hourly", "gmv_hourly", SALE_INDEX, ALERT_INDEX)
                 .allSatisfy((table, corrected) -> assertThat(corrected).isZero());
         assertThat(Files.readString(layout.var().resolve("lake/reports/reconcile/" + day + ".txt"))).contains("run " + secondRun);
+
+        // The notebooks on the lake of the reconciled day: every one runs top to bottom and renders its charts, and
+        // their key figures are the ledger's (the alerts: the day's, as the reconcile left them).
+        Map<String, String> figures = new HashMap<>();
+        for (String line : run("notebooks", "run", "--day", day).lines().filter(l -> NOTEBOOK_DONE.matcher(l).find()).toList()) {
+            Matcher figure = FIGURE.matcher(line);
+            while (figure.find()) {
+                figures.put(figure.group(1), figure.group(2));
+            }
+        }
+        assertThat(figures).as("figures of the notebooks").isNotEmpty();
+        assertThat(figures).containsEntry("dau", truth.path("dau").asText()).containsEntry("new_mid", truth.path("new_mid").asText())
+                .containsEntry("order_count", truth.path("order_count").asText()).containsEntry("alerts", Long.toString(count(ALERT_INDEX, day)));
+        assertThat(new BigDecimal(figures.get("order_amount"))).isEqualByComparingTo(truth.path("order_amount").decimalValue());
     }
 
     /**
