@@ -86,7 +86,7 @@ class NightlyReconcileIT {
 
     @Test
     void theNightlyGraphRestoresDamagedStoresThroughAirflowAndTheLocalRunner() throws Exception {
-        assertThat(stack.up(List.of()).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
+        assertThat(pipeline.awaitHealthy(Duration.ofMinutes(4))).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
         String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
         System.out.printf("NightlyReconcileIT: day %s%n", day);
         Path log = Files.createTempFile("nightly-mock", ".log");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,21 @@ final class Pipeline {
         assertThat(judged.exitValue()).as(report).isZero();
         assertThat(report).contains("every store figure agrees with the ledgers").contains("bronze_duplicates");
         return report;
+    }
+
+    /**
+     * Until every component of the stack reports healthy, bounded; whether it did. A stream whose micro-batch was
+     * reading from Kafka when Kafka died reports no progress until that batch ends (its fetch times out and the write
+     * is retried), which can outlast the health check's limit for a while after everything else is back.
+     */
+    boolean awaitHealthy(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        boolean healthy = stack.up(List.of()).ok();
+        while (!healthy && System.nanoTime() < deadline) {
+            Thread.sleep(5000);
+            healthy = stack.up(List.of()).ok();
+        }
+        return healthy;
     }
 
     static String lastLine(Path log) throws IOException {
