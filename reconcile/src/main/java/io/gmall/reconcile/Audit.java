@@ -55,8 +55,21 @@ public final class Audit {
     /** Appends to the Delta table, then indexes the same rows in Elasticsearch, where the API and Kibana read them. */
     public void append(List<Row> rows) {
         Dataset<Row> audit = spark.createDataFrame(rows, SCHEMA);
-        // mergeSchema: an audit written by an earlier version gains the columns added since, instead of refusing the run.
-        audit.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(BusinessTime.DT).save(path(config));
+        // The metric tasks of a nightly run append at once. On a new lake their first appends race to create the table
+        // and Delta refuses all but one (ProtocolChangedException); appends to an existing table do not conflict, so
+        // the refused one is tried again. Without it the task failed after correcting the store, and its retry, finding
+        // nothing left to correct, audited no correction.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // mergeSchema: an audit written by an earlier version gains the columns added since, instead of refusing the run.
+                audit.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").partitionBy(BusinessTime.DT).save(path(config));
+                break;
+            } catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
         index.index(config.auditIndex, audit
                 .withColumn("audit_id", concat_ws("|", col("run_id"), col("table"), col("metric"), col(BusinessTime.HOUR)))
                 .withColumn("realtime", col("realtime").cast("double"))
