@@ -82,6 +82,16 @@ public final class Reconcile {
         DAU, GMV, ALERTS, SALE;
 
         public static final List<Metric> ALL = List.of(values());
+
+        /** The realtime table (HBase) or index (Elasticsearch) the metric corrects, and its audit rows name. */
+        public String table(StreamingConfig config) {
+            return switch (this) {
+                case DAU -> DauWriter.HOURLY_TABLE;
+                case GMV -> GmvWriter.HOURLY_TABLE;
+                case ALERTS -> config.alertIndex;
+                case SALE -> config.saleIndex;
+            };
+        }
     }
 
     /** Reconciles every metric of {@code dt} under a fresh run id. */
@@ -120,7 +130,7 @@ public final class Reconcile {
             Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
             Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
         }
-        TableOutcome outcome = settle(DauWriter.HOURLY_TABLE, dt, DAU_METRICS, dau.hourlyRow(), dryRun);
+        TableOutcome outcome = settle(Metric.DAU.table(config), dt, DAU_METRICS, dau.hourlyRow(), dryRun);
         if (outcome.corrected() && stateKept(dt)) {
             Map<String, Long> firstVisits = new HashMap<>();
             Map<String, Long> firstEver = new HashMap<>();
@@ -141,7 +151,7 @@ public final class Reconcile {
             Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
             Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
         }
-        TableOutcome outcome = settle(GmvWriter.HOURLY_TABLE, dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
+        TableOutcome outcome = settle(Metric.GMV.table(config), dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
         if (outcome.corrected() && stateKept(dt)) {
             Map<String, Map<String, String>> amounts = new HashMap<>();
             for (Row o : gmv.orders().select(col("id").cast("string"), col(BusinessTime.HOUR), col("total_amount")).collectAsList()) {
@@ -203,7 +213,7 @@ public final class Reconcile {
             index.index(config.saleIndex, rowsOfDay.filter(col(SaleRow.ID).isin(plan.write().toArray())), SaleRow.ID);
             index.delete(config.saleIndex, plan.delete());
         }
-        return new TableOutcome(config.saleIndex, plan.lines(), correct);
+        return new TableOutcome(Metric.SALE.table(config), plan.lines(), correct);
     }
 
     /** Writes the recomputed alerts that are missing or different in Elasticsearch and deletes those that should not exist. */
@@ -220,7 +230,7 @@ public final class Reconcile {
                     "alert_id");
             index.delete(config.alertIndex, plan.delete());
         }
-        return new TableOutcome(config.alertIndex, plan.lines(), correct);
+        return new TableOutcome(Metric.ALERTS.table(config), plan.lines(), correct);
     }
 
     private String path(String layer, String name) {

@@ -3,8 +3,6 @@ package io.gmall.reconcile;
 import static org.apache.spark.sql.functions.col;
 
 import io.gmall.streaming.StreamingConfig;
-import io.gmall.streaming.dau.DauWriter;
-import io.gmall.streaming.gmv.GmvWriter;
 import io.gmall.streaming.time.BusinessTime;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -26,16 +24,6 @@ import org.apache.spark.sql.SparkSession;
  * task fails naming the metrics whose task wrote nothing under that run id.
  */
 final class RunReport {
-
-    /** The table each metric task audits under, in the order the report lists them. */
-    static Map<Reconcile.Metric, String> tables(StreamingConfig config) {
-        Map<Reconcile.Metric, String> tables = new LinkedHashMap<>();
-        tables.put(Reconcile.Metric.DAU, DauWriter.HOURLY_TABLE);
-        tables.put(Reconcile.Metric.GMV, GmvWriter.HOURLY_TABLE);
-        tables.put(Reconcile.Metric.ALERTS, config.alertIndex);
-        tables.put(Reconcile.Metric.SALE, config.saleIndex);
-        return tables;
-    }
 
     /** What one run recorded: its outcome per table, and the metrics it recorded nothing for. */
     record Gathered(Reconcile.Outcome outcome, List<Reconcile.Metric> missing) {
@@ -66,13 +54,14 @@ final class RunReport {
         }
         List<Reconcile.TableOutcome> tables = new ArrayList<>();
         List<Reconcile.Metric> missing = new ArrayList<>();
-        tables(config).forEach((metric, table) -> {
+        for (Reconcile.Metric metric : Reconcile.Metric.ALL) {
+            String table = metric.table(config);
             if (lines.containsKey(table)) {
                 tables.add(new Reconcile.TableOutcome(table, lines.get(table), corrected.get(table)));
             } else {
                 missing.add(metric);
             }
-        });
+        }
         return new Gathered(new Reconcile.Outcome(runId, dt, false, tables), missing);
     }
 
