@@ -43,14 +43,18 @@ import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * The nightly graph end to end on the real stack: a mock run over a past day of the test's own, the stream's
- * answers checked against the ledger, then the realtime stores damaged on purpose (the day's DAU row deleted, a GMV
- * hour changed, sale-detail documents dropped, a false alert added) and the graph run, first by the real Airflow
+ * answers checked against the ledger, an order whose details are committed after the stream's join TTL (the stream
+ * restarted with a TTL of one minute) which the stream must leave unjoined, then the realtime stores damaged on purpose
+ * (the day's DAU row deleted, a GMV hour changed, sale-detail documents dropped, a false alert added) and the graph
+ * run, first by the real Airflow
  * (triggered over its REST API by {@code ./gmall reconcile --via-airflow}, scheduler and all), then, after the
  * same damage again, by {@code ./gmall orchestrate}. After each, every store figure equals the ledger again and
- * the run's audit records exactly the damage as corrected; a further run corrects nothing and publishes the day's report.
+ * the run's audit records exactly the damage as corrected (and the first run the late order's documents, joined);
+ * a further run corrects nothing and publishes the day's report.
  * Last, the notebooks run on the lake of that day, and their key figures are the ledger's.
  */
 class NightlyReconcileIT {
@@ -82,6 +86,16 @@ class NightlyReconcileIT {
      * those windows); the nightly run raises their alerts: they are corrections too.
      */
     private record Damage(Map<String, Long> mismatched, long alertsBefore) {
+        /** The damage, and {@code n} documents of {@code table} the stream never wrote. */
+        Damage andMissing(String table, long n) {
+            Map<String, Long> all = new HashMap<>(mismatched);
+            all.merge(table, n, Long::sum);
+            return new Damage(all, alertsBefore);
+        }
+    }
+
+    /** The order the late-order tool placed, its details committed after the stream's join TTL; and its ledger. */
+    private record LateOrder(String orderId, List<String> detailIds, JsonNode ledger) {
     }
 
     @Test
@@ -99,12 +113,25 @@ class NightlyReconcileIT {
         JsonNode truth = JSON.readTree(layout.root().resolve(ledger.group(1)).toFile()).path("days").path(day);
         pipeline.storeCheck(ledgers, 300);
 
+        // The stream as an operator would restart it with a one-minute join TTL, so an order whose details come later
+        // than that can be made in a test's time; restarted with its defaults at the end, for the tests after this one.
+        restartStream(Map.of("GMALL_STREAMING_JOIN_TTL_MINUTES", "1"));
+        try {
+            reconcileAndCheck(day, truth);
+        } finally {
+            restartStream(Map.of());
+        }
+    }
+
+    private void reconcileAndCheck(String day, JsonNode truth) throws Exception {
+        LateOrder late = lateOrder(day);
         try {
             assertThat(stack.up(List.of(Airflow.SCHEDULER)).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
-            Damage damage = damage(day);
+            Damage damage = damage(day).andMissing(SALE_INDEX, late.detailIds().size());
             String viaAirflow = run("reconcile", "--via-airflow", Airflow.url(config), "--date", day);
             assertThat(viaAirflow).contains("publish_report", ": success");
             assertCorrected(runId(viaAirflow), day, damage);
+            assertThat(saleDocuments(late.orderId())).as("documents of the late order after the nightly run").isEqualTo(late.detailIds().size());
             pipeline.storeCheck(ledgers, 120);
         } finally {
             stack.down(List.of(Airflow.SCHEDULER, Airflow.DAG_PROCESSOR, Airflow.API));
@@ -131,9 +158,56 @@ class NightlyReconcileIT {
             }
         }
         assertThat(figures).as("figures of the notebooks").isNotEmpty();
+        JsonNode lateDay = late.ledger().path("days").path(day);
         assertThat(figures).containsEntry("dau", truth.path("dau").asText()).containsEntry("new_mid", truth.path("new_mid").asText())
-                .containsEntry("order_count", truth.path("order_count").asText()).containsEntry("alerts", Long.toString(count(ALERT_INDEX, day)));
-        assertThat(new BigDecimal(figures.get("order_amount"))).isEqualByComparingTo(truth.path("order_amount").decimalValue());
+                .containsEntry("order_count", Long.toString(truth.path("order_count").asLong() + lateDay.path("order_count").asLong()))
+                .containsEntry("alerts", Long.toString(count(ALERT_INDEX, day)));
+        assertThat(new BigDecimal(figures.get("order_amount")))
+                .isEqualByComparingTo(truth.path("order_amount").decimalValue().add(lateDay.path("order_amount").decimalValue()));
+    }
+
+    /**
+     * {@code ./gmall mock late-order}: an order of the day whose details are committed 90 s after it, past the join
+     * TTL of one minute. Returns once the stream has buffered the details and found the order's side gone (expired), and
+     * asserts it wrote none of the order's documents: only the nightly backfill can join it now.
+     */
+    private LateOrder lateOrder(String day) throws Exception {
+        Path log = Files.createTempFile("nightly-late-order", ".log");
+        Process tool = pipeline.mock(ledgers, log, "late-order", "--at", day + "T21:30:00", "--user", "30001", "--details-after", "90");
+        assertThat(tool.waitFor(4, TimeUnit.MINUTES)).isTrue();
+        assertThat(tool.exitValue()).as(Files.readString(log)).isZero();
+        Matcher ledger = LEDGER.matcher(Pipeline.lastLine(log));
+        assertThat(ledger.find()).as(Pipeline.lastLine(log)).isTrue();
+        JsonNode lateLedger = JSON.readTree(layout.root().resolve(ledger.group(1)).toFile());
+        JsonNode order = lateLedger.path("orders").path(0);
+        List<String> detailIds = new ArrayList<>();
+        order.path("details").forEach(d -> detailIds.add(d.path("order_detail_id").asText()));
+        assertThat(detailIds).as(lateLedger.toString()).isNotEmpty();
+        String orderId = order.path("order_id").asText();
+        // The stream's join state (SaleJoiner's keys): the details buffered, the order's side expired.
+        try (JedisPooled redis = new JedisPooled(URI.create(endpoints.redisUrl()))) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!redis.exists("gmall:sale:details:" + orderId) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(redis.exists("gmall:sale:details:" + orderId)).as("the stream buffered the late details of order " + orderId).isTrue();
+            assertThat(redis.exists("gmall:sale:order:" + orderId)).as("the order's side, expired after the join TTL").isFalse();
+        }
+        assertThat(saleDocuments(orderId)).as("documents the stream wrote for the late order " + orderId).isZero();
+        System.out.printf("NightlyReconcileIT: order %s with %d details past the join TTL, left to the nightly run%n", orderId, detailIds.size());
+        return new LateOrder(orderId, detailIds, lateLedger);
+    }
+
+    private long saleDocuments(String orderId) throws Exception {
+        es("POST", "/" + SALE_INDEX + "/_refresh", null);
+        return JSON.readTree(es("POST", "/" + SALE_INDEX + "/_count", "{\"query\":{\"term\":{\"order_id\":" + JSON.writeValueAsString(orderId) + "}}}"))
+                .path("count").asLong();
+    }
+
+    /** {@code ./gmall down stream}, then {@code ./gmall up stream} with {@code env} added to the launcher's environment. */
+    private void restartStream(Map<String, String> env) throws Exception {
+        run(Map.of(), "down", "stream");
+        run(env, "up", "stream");
     }
 
     /**
@@ -239,9 +313,15 @@ class NightlyReconcileIT {
 
     /** {@code ./gmall <args>}, as an operator runs it; its output after asserting it exited 0. */
     private String run(String... args) throws Exception {
+        return run(Map.of(), args);
+    }
+
+    private String run(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(layout.root().resolve("gmall").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(layout.root().toFile()).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(layout.root().toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
         System.out.println(out);

@@ -32,10 +32,10 @@ final class Pipeline {
         return Launcher.components().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** Starts the mock with {@code args} (ledgers in {@code ledgers}), its output in {@code log}. */
+    /** Starts the mock with {@code args} (a run's options, or a subcommand and its own), ledgers in {@code ledgers}, its output in {@code log}. */
     Process mock(Path ledgers, Path log, String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
+        List<String> all = new ArrayList<>(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
+        all.addAll(List.of(args));
         return mockJar(all).redirectOutput(log.toFile()).start();
     }
 

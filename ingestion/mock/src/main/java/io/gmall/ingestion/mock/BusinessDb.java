@@ -124,7 +124,13 @@ final class BusinessDb implements AutoCloseable {
     /** Creates users first..first + users - 1 and skus 1..50 where missing (values from {@code seed}); existing rows are kept. */
     void ensureCatalogue(int first, int users, long seed) throws SQLException {
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        connection.setAutoCommit(false);
+        inOneTransaction(() -> {
+            insertCatalogue(first, users, random);
+            return null;
+        });
+    }
+
+    private void insertCatalogue(int first, int users, SplittableRandom random) throws SQLException {
         try (PreparedStatement insertUser = connection.prepareStatement(
                 "INSERT IGNORE INTO user_info (id, login_name, nick_name, phone_num, user_level, birthday, gender, create_time) VALUES (?,?,?,?,?,?,?,?)");
              PreparedStatement insertSku = connection.prepareStatement(
@@ -154,12 +160,6 @@ final class BusinessDb implements AutoCloseable {
                 insertSku.addBatch();
             }
             insertSku.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
@@ -215,20 +215,51 @@ final class BusinessDb implements AutoCloseable {
     }
 
     private Placed insertOrder(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        return inOneTransaction(() -> {
+            Placed alone = insertOrderRow(order, skus);
+            return withDetails(alone, insertDetailRows(alone, order, skus));
+        });
+    }
+
+    /**
+     * Commits the order without its details, which {@link #addDetails} commits later, as a client that saves an
+     * order's lines in a second transaction does. Not retried over a lost connection: a test's tool, not the run's.
+     */
+    Placed placeOrderAlone(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        return inOneTransaction(() -> insertOrderRow(order, skus));
+    }
+
+    /** Commits the details of an order {@link #placeOrderAlone placed alone}; the order with their ids. */
+    Placed addDetails(Placed alone, Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
+        return inOneTransaction(() -> withDetails(alone, insertDetailRows(alone, order, skus)));
+    }
+
+    private <T> T inOneTransaction(Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** The order row, its total from the skus' prices, and its user as the transaction reads them; no details yet. */
+    private Placed insertOrderRow(Action.PlaceOrder order, Map<Long, Sku> skus) throws SQLException {
         LocalDateTime createTime = utc(order.at());
         BigDecimal total = BigDecimal.ZERO;
         for (Action.Line line : order.lines()) {
             total = total.add(skus.get(line.skuId()).price().multiply(BigDecimal.valueOf(line.num())));
         }
         total = total.setScale(2, RoundingMode.UNNECESSARY);
-        connection.setAutoCommit(false);
         try (PreparedStatement selectUser = connection.prepareStatement("SELECT gender, birthday, user_level FROM user_info WHERE id = ?");
              PreparedStatement insertOrder = connection.prepareStatement(
                 "INSERT INTO order_info (consignee, consignee_tel, total_amount, order_status, user_id, payment_way, province, create_time) "
-                        + "VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement insertDetail = connection.prepareStatement(
-                     "INSERT INTO order_detail (order_id, sku_id, sku_name, order_price, sku_num, create_time) VALUES (?,?,?,?,?,?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
+                        + "VALUES (?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
             // Read in the order's transaction: the user as MariaDB holds them when the order is committed,
             // after every profile update that came before it (a cache loaded at start would miss those).
             User user = new User(order.userId(), null, null, null);
@@ -247,34 +278,38 @@ final class BusinessDb implements AutoCloseable {
             insertOrder.setString(7, order.area());
             insertOrder.setTimestamp(8, Timestamp.valueOf(createTime));
             insertOrder.executeUpdate();
-            long orderId;
             try (ResultSet keys = insertOrder.getGeneratedKeys()) {
                 keys.next();
-                orderId = keys.getLong(1);
+                return new Placed(keys.getLong(1), total, List.of(), createTime, user);
             }
+        }
+    }
+
+    private List<Long> insertDetailRows(Placed order, Action.PlaceOrder placed, Map<Long, Sku> skus) throws SQLException {
+        try (PreparedStatement insertDetail = connection.prepareStatement(
+                "INSERT INTO order_detail (order_id, sku_id, sku_name, order_price, sku_num, create_time) VALUES (?,?,?,?,?,?)",
+                Statement.RETURN_GENERATED_KEYS)) {
             List<Long> detailIds = new ArrayList<>();
-            for (Action.Line line : order.lines()) {
+            for (Action.Line line : placed.lines()) {
                 Sku sku = skus.get(line.skuId());
-                insertDetail.setLong(1, orderId);
+                insertDetail.setLong(1, order.orderId());
                 insertDetail.setLong(2, sku.id());
                 insertDetail.setString(3, sku.name());
                 insertDetail.setBigDecimal(4, sku.price());
                 insertDetail.setInt(5, line.num());
-                insertDetail.setTimestamp(6, Timestamp.valueOf(createTime));
+                insertDetail.setTimestamp(6, Timestamp.valueOf(order.createTime()));
                 insertDetail.executeUpdate();
                 try (ResultSet keys = insertDetail.getGeneratedKeys()) {
                     keys.next();
                     detailIds.add(keys.getLong(1));
                 }
             }
-            connection.commit();
-            return new Placed(orderId, total, detailIds, createTime, user);
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
+            return detailIds;
         }
+    }
+
+    private static Placed withDetails(Placed order, List<Long> detailIds) {
+        return new Placed(order.orderId(), order.total(), List.copyOf(detailIds), order.createTime(), order.user());
     }
 
     void settleOrder(long orderId, String status, long at) throws SQLException {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * MariaDB, while a ledger records the ground truth. Example: {@code ./gmall mock --minutes 2}; replaying
  * yesterday in two minutes: {@code ./gmall mock --clock 2026-11-23T00:00 --speed 720 --minutes 2}.
  */
-@Command(name = "gmall mock", mixinStandardHelpOptions = true, sortOptions = false, subcommands = LedgerCheck.class,
+@Command(name = "gmall mock", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {LedgerCheck.class, LateOrder.class},
         description = "Simulated users: behaviour logs to the collector, orders to MariaDB, a ground-truth ledger.")
 public final class MockMain implements Callable<Integer> {
 
