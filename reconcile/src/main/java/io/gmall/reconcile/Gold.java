@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.timestamp_millis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,13 +61,23 @@ public final class Gold {
 
     /**
      * The coupon-abuse alerts of the windows that end in {@code dt}, by the stream's own rule over every event of
-     * those windows, the late ones the stream's watermark dropped included. {@code events}: silver events of the
-     * day before and of {@code dt} (a window ending after midnight began the day before).
+     * those windows, the late ones the stream's watermark dropped included. {@code events}: silver events of
+     * {@code dt} and of the day before from {@link #alertsReach} on (a window ending after midnight began the day before).
      */
     public Dataset<Row> alerts(String dt, Dataset<Row> events) {
-        long reach = time.hourBounds(dt)[0] - config.alertWindow.toMillis();
-        Dataset<Row> inWindows = events.filter(col("ts").geq(reach)).drop(BusinessTime.DT);
-        return rule.alerts(time.withBuckets(inWindows, "ts")).filter(col(BusinessTime.DT).equalTo(dt));
+        long reach = alertsReach(dt);
+        // The rule reads the event time only (it takes an alert's day from its window).
+        Dataset<Row> inWindows = events.filter(col("ts").geq(reach)).drop(BusinessTime.DT)
+                .withColumn(BusinessTime.EVENT_TIME, timestamp_millis(col("ts")));
+        // The rule's sliding windows multiply every event; over a whole day, only the devices that can raise an alert need them.
+        Dataset<Row> suspects = rule.suspects(inWindows).withColumnRenamed("mid", "suspect");
+        Dataset<Row> ofSuspects = inWindows.join(suspects, inWindows.col("mid").equalTo(suspects.col("suspect")), "left_semi");
+        return rule.alerts(ofSuspects).filter(col(BusinessTime.DT).equalTo(dt));
+    }
+
+    /** The earliest event time the alerts of {@code dt} depend on: the start of the first window ending in the day. */
+    public long alertsReach(String dt) {
+        return time.hourBounds(dt)[0] - config.alertWindow.toMillis();
     }
 
     /**

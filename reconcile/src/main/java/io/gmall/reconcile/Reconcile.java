@@ -15,7 +15,6 @@ import io.gmall.streaming.store.RowStore;
 import io.gmall.streaming.store.StateStore;
 import io.gmall.streaming.time.BusinessTime;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -172,7 +171,7 @@ public final class Reconcile {
     }
 
     private TableOutcome alerts(String dt, boolean dryRun) {
-        Dataset<Row> events = silver.logs(config.eventTopic, List.of(LocalDate.parse(dt).minusDays(1).toString(), dt)).persist();
+        Dataset<Row> events = silver.logs(config.eventTopic, dt, gold.alertsReach(dt)).persist();
         Dataset<Row> alerts = gold.alerts(dt, events).persist();
         if (!dryRun) {
             Lake.replaceDay(events.filter(col(BusinessTime.DT).equalTo(dt)), path("silver", "event"), dt);

@@ -11,6 +11,7 @@ import io.gmall.streaming.LogRows;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.time.BusinessTime;
 import io.delta.tables.DeltaTable;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -56,12 +57,21 @@ public final class Silver {
      * differ at most in the receiving server's fields; the smallest copy is kept so that every run keeps the same.
      */
     public Dataset<Row> logs(String topic, String dt) {
-        return logs(topic, List.of(dt));
+        return onePerEventId(bronze(topic).filter(col(BusinessTime.DT).equalTo(dt)));
     }
 
-    /** {@link #logs(String, String)} of several days at once, each record with its business day {@code dt}. */
-    public Dataset<Row> logs(String topic, List<String> days) {
-        Dataset<Row> records = LogRows.parse(bronze(topic).filter(col(BusinessTime.DT).isin(days.toArray())));
+    /**
+     * {@link #logs(String, String)} of {@code dt}, and of the day before only the records from {@code sinceMillis} on:
+     * what windows reaching back over midnight need, without deduplicating the whole day before.
+     */
+    public Dataset<Row> logs(String topic, String dt, long sinceMillis) {
+        String before = LocalDate.parse(dt).minusDays(1).toString();
+        return onePerEventId(bronze(topic).filter(col(BusinessTime.DT).equalTo(dt)
+                .or(col(BusinessTime.DT).equalTo(before).and(col("event_ms").geq(sinceMillis)))));
+    }
+
+    private Dataset<Row> onePerEventId(Dataset<Row> bronzeRows) {
+        Dataset<Row> records = LogRows.parse(bronzeRows);
         Column[] rest = Arrays.stream(records.columns()).filter(c -> !c.equals("event_id")).map(c -> col(c)).toArray(Column[]::new);
         return records.groupBy("event_id").agg(min(struct(rest)).as("r"))
                 .select(col("event_id"), col("r.*"))

@@ -6,13 +6,14 @@ import java.util.TimeZone
 import scala.collection.JavaConverters._
 
 import io.gmall.streaming.StreamingConfig
+import io.gmall.streaming.alerts.CouponAbuseRule
 import io.gmall.streaming.dau.DauWriter
 import io.gmall.streaming.gmv.GmvWriter
 import io.gmall.streaming.sale.SaleRow
 import io.gmall.streaming.store.{InMemoryDocumentIndex, InMemoryRowStore, InMemoryStateStore, StoreRetry}
 import io.gmall.streaming.time.BusinessTime
 import org.apache.spark.sql.Encoders
-import org.apache.spark.sql.functions.{array, col, lit, when}
+import org.apache.spark.sql.functions.{array, col, lit, timestamp_millis, when}
 
 /**
  * The nightly recompute on a lake written the way the stream writes it (BronzeQuery's rows), against HBase rows
@@ -115,8 +116,16 @@ class ReconcileSuite extends ReconcileFixtures {
     val cfg = config()
     events(cfg, day)
     val index = new InMemoryDocumentIndex
-    val recomputed = new Gold(new Silver(spark, cfg), cfg).alerts(day, new Silver(spark, cfg).logs(cfg.eventTopic, Seq(LocalDate.parse(day).minusDays(1).toString, day).asJava))
+    val gold = new Gold(new Silver(spark, cfg), cfg)
+    val silverEvents = new Silver(spark, cfg).logs(cfg.eventTopic, day, gold.alertsReach(day))
+    val recomputed = gold.alerts(day, silverEvents)
     assert(recomputed.select("alert_id").as(Encoders.STRING).collect().toSet == expectedAlerts(day))
+    // The rule over every event, without narrowing to its suspect devices first (mid_z is one, and clicks): the same alerts.
+    val rule = new CouponAbuseRule(cfg.alertWindow, cfg.alertSlide, cfg.alertMinUsers, new BusinessTime(cfg.businessZone))
+    val timed = silverEvents.withColumn(BusinessTime.EVENT_TIME, timestamp_millis(col("ts")))
+    assert(rule.suspects(timed).as(Encoders.STRING).collect().toSet == Set("mid_x", "mid_y", "mid_z"))
+    val unnarrowed = rule.alerts(timed).filter(col(BusinessTime.DT) === day)
+    assert(recomputed.collect().toSet == unnarrowed.collect().toSet)
     val missing = s"mid_x|${at(s"${day}T10:05:00")}"
     val wrong = s"mid_y|${at(s"${day}T00:01:00")}"
     val extra = s"mid_q|${at(s"${day}T11:30:00")}"

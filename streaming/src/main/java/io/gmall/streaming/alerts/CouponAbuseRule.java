@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
@@ -53,9 +54,27 @@ public final class CouponAbuseRule implements Serializable {
         return concat(mid, lit("|"), windowEndMillis.cast("string"));
     }
 
+    /**
+     * The devices that may raise an alert among {@code events}: at least {@code minUsers} distinct users claimed
+     * coupons on them within one window, clicks left aside. A necessary condition of {@link #alerts}, decided on the
+     * coupon claims alone (a small share of the events), so a batch over a whole day can apply the rule to those
+     * devices' events only and get the same alerts. Column: {@code mid}.
+     */
+    public Dataset<Row> suspects(Dataset<Row> events) {
+        return events.filter(col("evid").equalTo(LogFields.EVID_COUPON))
+                .groupBy(col("mid"), slidingWindow())
+                .agg(countDistinct(col("uid")).as("users"))
+                .filter(col("users").geq(minUsers))
+                .select("mid").distinct();
+    }
+
+    private org.apache.spark.sql.Column slidingWindow() {
+        return window(col(BusinessTime.EVENT_TIME), window.toSeconds() + " seconds", slide.toSeconds() + " seconds");
+    }
+
     public Dataset<Row> alerts(Dataset<Row> events) {
         Dataset<Row> windows = events
-                .groupBy(col("mid"), window(col(BusinessTime.EVENT_TIME), window.toSeconds() + " seconds", slide.toSeconds() + " seconds"))
+                .groupBy(col("mid"), slidingWindow())
                 .agg(
                         array_sort(collect_set(when(col("evid").equalTo(LogFields.EVID_COUPON), col("uid")))).as("uids"),
                         array_sort(collect_set(when(col("evid").equalTo(LogFields.EVID_COUPON), col("itemid").cast("string")))).as("item_ids"),
