@@ -111,7 +111,7 @@ public final class Gold {
      * The sale-detail documents of the orders created in {@code dt}: every detail of each order (their latest state)
      * joined with the order and the user version in effect at the order's creation, built by the stream's own
      * {@link SaleJoiner#rowsOf} from the user's whole CDC history (a delete starts the history over, as in the stream).
-     * {@code orders}: the day's orders as {@link #gmv} gives them.
+     * {@code orders}: the day's {@link #orders}.
      */
     public List<SaleRow> sale(Dataset<Row> orders) throws JsonProcessingException {
         Dataset<Row> details = silver.state(config.detailTopic, CdcRows.ORDER_DETAIL)
@@ -154,14 +154,18 @@ public final class Gold {
                 .or(() -> versions.entrySet().stream().min(order)).map(Map.Entry::getKey).orElse(null);
     }
 
-    /** The orders created in {@code dt} (business zone), at their latest state, and their counts and amounts per hour. */
-    public Gmv gmv(String dt, Dataset<Row> orderState) {
-        Dataset<Row> orders = orderState
+    /** The orders created in {@code dt} (business zone), at their latest state, with {@code created_ms}, the day and the hour. */
+    public Dataset<Row> orders(String dt, Dataset<Row> orderState) {
+        return orderState
                 .withColumn("created_ms", CdcRows.epochMillisOf(col("create_time"), config.sourceZone))
                 .withColumn(BusinessTime.DT, time.dayOf(col("created_ms")))
                 .filter(col(BusinessTime.DT).equalTo(dt))
-                .withColumn(BusinessTime.HOUR, time.hourOf(col("created_ms")))
-                .persist();
+                .withColumn(BusinessTime.HOUR, time.hourOf(col("created_ms")));
+    }
+
+    /** The {@link #orders} of {@code dt} and their counts and amounts per hour. */
+    public Gmv gmv(String dt, Dataset<Row> orderState) {
+        Dataset<Row> orders = orders(dt, orderState).persist();
         long[] counts = new long[24];
         BigDecimal[] amounts = new BigDecimal[24];
         Arrays.fill(amounts, BigDecimal.ZERO);

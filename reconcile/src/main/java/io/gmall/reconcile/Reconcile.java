@@ -196,7 +196,7 @@ public final class Reconcile {
      * join's TTL, a stream that was down) are backfilled, wrong ones rewritten, those of deleted details removed.
      */
     private TableOutcome sale(String dt, boolean dryRun) throws JsonProcessingException {
-        Dataset<Row> orders = gold.gmv(dt, silver.state(config.orderTopic, CdcRows.ORDER_INFO)).orders();
+        Dataset<Row> orders = gold.orders(dt, silver.state(config.orderTopic, CdcRows.ORDER_INFO)).persist();
         List<SaleRow> recomputed = gold.sale(orders);
         Dataset<Row> rowsOfDay = spark.createDataFrame(recomputed.stream().map(SaleRow::toRow).toList(), SaleRow.SCHEMA);
         if (!dryRun) {

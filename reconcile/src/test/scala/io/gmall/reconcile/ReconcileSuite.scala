@@ -157,7 +157,7 @@ class ReconcileSuite extends ReconcileFixtures {
     sales(cfg, day)
     val index = new InMemoryDocumentIndex
     val gold = new Gold(new Silver(spark, cfg), cfg)
-    val rows = gold.sale(gold.gmv(day, new Silver(spark, cfg).state(cfg.orderTopic, io.gmall.streaming.CdcRows.ORDER_INFO)).orders())
+    val rows = gold.sale(gold.orders(day, new Silver(spark, cfg).state(cfg.orderTopic, io.gmall.streaming.CdcRows.ORDER_INFO)))
     assert(rows.asScala.map(r => r.orderDetailId -> r.userLevel).toMap == expectedSaleLevels)
     val age = java.time.Period.between(LocalDate.parse("2000-06-01"), LocalDate.parse(day)).getYears
     assert(rows.asScala.forall(r => r.userAge == age && r.userGender == "F" && r.dt == day))
