@@ -35,6 +35,17 @@ public final class HourlyComparison {
     private HourlyComparison() {
     }
 
+    /** The cells of a day's row that hold {@code metrics}: each metric's cell of each hour. */
+    public static List<String> cells(List<Metric> metrics) {
+        List<String> cells = new ArrayList<>();
+        for (Metric m : metrics) {
+            for (String hh : BusinessTime.HOURS) {
+                cells.add(m.cellPrefix() + hh);
+            }
+        }
+        return cells;
+    }
+
     public static List<Line> compare(List<Metric> metrics, Map<String, String> realtime, Map<String, String> recomputed) {
         List<Line> lines = new ArrayList<>();
         for (Metric m : metrics) {

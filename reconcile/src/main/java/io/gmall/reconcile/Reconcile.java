@@ -55,6 +55,7 @@ public final class Reconcile {
     private final SparkSession spark;
     private final StreamingConfig config;
     private final RowStore rows;
+    private final RowReader reader;
     private final DocumentIndex index;
     private final StateStore state;
     private final BusinessTime time;
@@ -63,10 +64,13 @@ public final class Reconcile {
     private final Gold gold;
     private final Audit audit;
 
-    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, DocumentIndex index, StateStore state, Clock clock) {
+    /** {@code rows} takes the corrections of HBase; {@code reader} reads what it holds (through hbase-spark on the stack). */
+    public Reconcile(SparkSession spark, StreamingConfig config, RowStore rows, RowReader reader, DocumentIndex index, StateStore state,
+            Clock clock) {
         this.spark = spark;
         this.config = config;
         this.rows = rows;
+        this.reader = reader;
         this.index = index;
         this.state = state;
         this.time = new BusinessTime(config.businessZone);
@@ -182,7 +186,7 @@ public final class Reconcile {
 
     /** Compares a realtime hourly row with its recomputed row and, unless dry, replaces it when any cell differs. */
     private TableOutcome settle(String table, String dt, List<HourlyComparison.Metric> metrics, Map<String, String> recomputed, boolean dryRun) {
-        Map<String, String> realtime = rows.get(table, "m", dt);
+        Map<String, String> realtime = reader.row(table, "m", HourlyComparison.cells(metrics), dt);
         List<HourlyComparison.Line> lines = HourlyComparison.compare(metrics, realtime, recomputed);
         boolean correct = !dryRun && lines.stream().anyMatch(HourlyComparison.Line::differs);
         if (correct) {

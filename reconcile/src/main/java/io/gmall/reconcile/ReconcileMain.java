@@ -97,7 +97,7 @@ public final class ReconcileMain implements Callable<Integer> {
             };
             if (!metrics.isEmpty()) {
                 long started = System.nanoTime();
-                Reconcile reconcile = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), redis, Clock.systemUTC());
+                Reconcile reconcile = new Reconcile(spark, config, hbase, new HbaseSparkRows(spark, config), new EsDocumentIndex(config.esUrl), redis, Clock.systemUTC());
                 Reconcile.Outcome outcome = reconcile.run(date, metrics, runId != null ? runId : UUID.randomUUID().toString(), dryRun);
                 System.out.print(Report.of(outcome));
                 System.out.printf(Locale.ROOT, "recomputed and compared in %.1f s%n", seconds(started));

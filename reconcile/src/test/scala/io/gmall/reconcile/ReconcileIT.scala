@@ -14,8 +14,8 @@ import org.apache.spark.sql.Encoders
 import org.apache.spark.sql.functions.col
 
 /**
- * The recompute against the stack's real HBase and Elasticsearch: a wrong realtime row is replaced by the recomputed
- * one, which a fresh client reads back, the alerts the stream never raised and the sale detail it never joined are
+ * The recompute against the stack's real HBase and Elasticsearch: a wrong realtime row, read through hbase-spark, is
+ * replaced by the recomputed one, which a fresh client reads back, the alerts the stream never raised and the sale detail it never joined are
  * backfilled, and a second run finds nothing to do. HBase rows are of a day of 2001, which no mock run uses; the
  * documents go to indices of this run (the fixtures' detail ids would replace real documents of the same ids),
  * removed afterwards.
@@ -41,15 +41,16 @@ class ReconcileIT extends ReconcileFixtures {
     events(cfg, day)
     sales(cfg, day)
     val hbase = new HbaseRowStore(cfg.hbaseQuorum, cfg.hbasePort, cfg.hbaseNamespace)
+    val hbaseSpark = new HbaseSparkRows(spark, cfg)
     val es = new EsDocumentIndex(cfg.esUrl)
     // A day of 2001 is past the stream's state retention: Redis is not touched, but must be reachable.
     val redis = new RedisStateStore(cfg.redisUrl, "")
     try {
       hbase.put(DauWriter.HOURLY_TABLE, "m", Map(day -> Map("dau_09" -> "1", "new_09" -> "1", "dau" -> "1", "new_mid" -> "1").asJava).asJava)
       hbase.delete(GmvWriter.HOURLY_TABLE, List(day).asJava)
-      val first = new Reconcile(spark, cfg, hbase, es, redis, Clock.systemUTC()).run(day, false)
+      val first = new Reconcile(spark, cfg, hbase, hbaseSpark, es, redis, Clock.systemUTC()).run(day, false)
       assert(first.tables.asScala.forall(_.corrected))
-      val second = new Reconcile(spark, cfg, hbase, es, redis, Clock.systemUTC()).run(day, false)
+      val second = new Reconcile(spark, cfg, hbase, hbaseSpark, es, redis, Clock.systemUTC()).run(day, false)
       assert(second.differing == 0 && !second.tables.asScala.exists(_.corrected))
     } finally {
       hbase.close()

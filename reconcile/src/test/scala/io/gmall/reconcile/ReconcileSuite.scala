@@ -31,7 +31,8 @@ class ReconcileSuite extends ReconcileFixtures {
 
   private def reconcile(cfg: StreamingConfig, store: InMemoryRowStore, index: InMemoryDocumentIndex = new InMemoryDocumentIndex,
                         state: InMemoryStateStore = new InMemoryStateStore) =
-    new Reconcile(spark, cfg, store, index, state, clock)
+    new Reconcile(spark, cfg, store, (table: String, family: String, _: java.util.List[String], key: String) => store.get(table, family, key),
+      index, state, clock)
 
   test("silver keeps one copy of each record of the day, the late ones included") {
     val cfg = config()

@@ -3,6 +3,7 @@ package io.gmall.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.get_json_object;
 
+import io.gmall.reconcile.HbaseSparkRows;
 import io.gmall.reconcile.Reconcile;
 import io.gmall.streaming.GmallQuery;
 import io.gmall.streaming.StreamingApp;
@@ -74,7 +75,7 @@ public final class ReconcileBench implements Callable<Integer> {
             report.put("ceiling: bare scan and aggregate", String.format("%.1f s", ceiling));
             try (HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
                  RedisStateStore redis = new RedisStateStore(config.redisUrl, stack.redisPrefix)) {
-                Reconcile reconcile = new Reconcile(spark, config, hbase, new EsDocumentIndex(config.esUrl), redis, Clock.systemUTC());
+                Reconcile reconcile = new Reconcile(spark, config, hbase, new HbaseSparkRows(spark, config), new EsDocumentIndex(config.esUrl), redis, Clock.systemUTC());
                 for (String pass : List.of("first (empty stores: all written)", "second (nothing to correct)")) {
                     // One metric at a time, as the nightly graph's tasks run them, so each one's share shows.
                     Map<Reconcile.Metric, Double> seconds = new LinkedHashMap<>();

@@ -64,8 +64,11 @@ public final class SparkJvm {
         command.add("-Dgmall.root=" + root);
         // The stream's logging (gmall at INFO, Spark from WARN): the job's report stays readable on the terminal.
         command.add("-Dlog4j2.configurationFile=" + ctx.layout().templates().resolve("stream-log4j2.properties"));
-        StringBuilder cp = new StringBuilder(classpath(root.resolve("streaming/target/spark-jars"), root.resolve("streaming/target/gmall-streaming.jar")));
+        // The job's jars before the stream's: the reconcile's HBase client (a newer release, which hbase-spark needs) is
+        // then the only one whose classes load.
+        StringBuilder cp = new StringBuilder(root.resolve("streaming/target/spark-jars") + "/*");
         extraJars.forEach(j -> cp.append(':').append(root.resolve(j)));
+        cp.append(':').append(root.resolve("streaming/target/gmall-streaming.jar"));
         command.addAll(List.of("-cp", cp.toString(), mainClass));
         command.addAll(args);
         return command;

@@ -23,6 +23,16 @@ public final class HbaseRowStore implements RowStore, AutoCloseable {
     private final String namespace;
 
     public HbaseRowStore(String quorum, int port, String namespace) {
+        try {
+            this.connection = ConnectionFactory.createConnection(configuration(quorum, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to HBase through ZooKeeper " + quorum + ":" + port, e);
+        }
+        this.namespace = namespace;
+    }
+
+    /** The client settings of gmall's HBase connections: the cluster's ZooKeeper, and failures within seconds. */
+    public static Configuration configuration(String quorum, int port) {
         Configuration conf = HBaseConfiguration.create();
         conf.set("hbase.zookeeper.quorum", quorum);
         conf.setInt("hbase.zookeeper.property.clientPort", port);
@@ -30,12 +40,7 @@ public final class HbaseRowStore implements RowStore, AutoCloseable {
         conf.setInt("hbase.client.retries.number", 3);
         conf.setInt("hbase.client.operation.timeout", 20_000);
         conf.setInt("hbase.rpc.timeout", 10_000);
-        try {
-            this.connection = ConnectionFactory.createConnection(conf);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect to HBase through ZooKeeper " + quorum + ":" + port, e);
-        }
-        this.namespace = namespace;
+        return conf;
     }
 
     private Table table(String name) throws IOException {
