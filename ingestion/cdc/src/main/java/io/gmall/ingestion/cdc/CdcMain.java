@@ -90,7 +90,7 @@ public final class CdcMain implements Callable<Integer> {
                     + "restarts from the oldest binlog, which relays again what Kafka already holds");
             return 1;
         }
-        List<Preflight.Check> checks = preflight(saved);
+        List<Preflight.Check> checks = preflight(saved, database);
         System.out.println("cdc: preflight\n" + Preflight.format(checks));
         if (!checks.stream().allMatch(Preflight.Check::ok)) {
             System.err.println("cdc: not starting: fix the [FAIL] lines above");
@@ -144,11 +144,11 @@ public final class CdcMain implements Callable<Integer> {
     }
 
     /** The checklist; MariaDB briefly away at start is waited for (bounded), anything else is reported as it is. */
-    private List<Preflight.Check> preflight(Optional<PositionStore.Position> saved) throws Exception {
+    private List<Preflight.Check> preflight(Optional<PositionStore.Position> saved, String database) throws Exception {
         long deadline = System.nanoTime() + PREFLIGHT_WAIT.toNanos();
         for (int attempt = 1; ; attempt++) {
             try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
-                return Preflight.run(c, saved);
+                return Preflight.run(c, saved, database);
             } catch (SQLTransientConnectionException | SQLNonTransientConnectionException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("MariaDB at " + jdbcUrl + " unreachable for " + PREFLIGHT_WAIT.toSeconds() + " s: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.gmall.ingestion.cdc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,8 +15,10 @@ import java.util.Optional;
 /**
  * What must be true of MariaDB before the relay reads its binlog, checked at every start and printed as a
  * checklist: the binlog is on and in ROW format with full row images, the account has the grants Canal
- * needs, and the saved position is still on the server. Any failure stops the relay with what to do: a
- * relay that silently restarted from the oldest binlog over a gap would lose changes without a trace.
+ * needs, the saved position is still on the server, and the binlog from there can be decoded with the tables'
+ * current layouts ({@link SchemaHistory}). Any failure stops the relay with what to do: a relay that silently
+ * restarted from the oldest binlog over a gap would lose changes without a trace, and one that replayed rows across
+ * an ALTER of their table would relay them with the wrong columns.
  */
 final class Preflight {
 
@@ -36,8 +39,14 @@ final class Preflight {
     private Preflight() {
     }
 
-    /** Runs every check; the position to start at is the saved one, or the oldest binlog when none was saved. */
-    static List<Check> run(Connection c, Optional<PositionStore.Position> saved) throws SQLException {
+    /** Events read per SHOW BINLOG EVENTS: a page, so a long replay is never held in memory at once. */
+    private static final int EVENTS_PER_PAGE = 5_000;
+
+    /**
+     * Runs every check of {@code database}'s relay; the position to start at is the saved one, or the oldest binlog
+     * when none was saved.
+     */
+    static List<Check> run(Connection c, Optional<PositionStore.Position> saved, String database) throws SQLException {
         List<Check> checks = new ArrayList<>();
         String logBin = variable(c, "log_bin");
         checks.add(new Check("binlog on", "log_bin=" + logBin, "ON".equalsIgnoreCase(logBin) || "1".equals(logBin) ? null
@@ -56,8 +65,49 @@ final class Preflight {
             checks.add(new Check("binlogs listed", e.getMessage(), "grant BINLOG MONITOR (or REPLICATION CLIENT) so SHOW BINARY LOGS works"));
             return checks;
         }
-        checks.add(position(binlogs, saved));
+        Check position = position(binlogs, saved);
+        checks.add(position);
+        if (position.ok()) {
+            checks.add(schemaHistory(c, binlogs, saved.or(binlogs::oldest).orElseThrow(), database));
+        }
         return checks;
+    }
+
+    /**
+     * Reads the binlog from {@code start} to its end, page by page, and fails at the first statement that changed
+     * the layout of a table with rows before it in that range ({@link SchemaHistory}).
+     */
+    static Check schemaHistory(Connection c, Binlogs binlogs, PositionStore.Position start, String database) throws SQLException {
+        SchemaHistory replay = new SchemaHistory(database);
+        long read = 0;
+        boolean reached = false;
+        for (String file : binlogs.sizes().keySet()) {
+            reached |= file.equals(start.file());
+            if (!reached) {
+                continue;
+            }
+            long from = file.equals(start.file()) ? start.offset() : 4;
+            List<SchemaHistory.Event> page;
+            do {
+                page = events(c, file, from);
+                for (SchemaHistory.Event e : page) {
+                    read++;
+                    Optional<String> table = replay.accept(e);
+                    if (table.isPresent()) {
+                        return new Check("schema history", "`" + e.info() + "` at " + e.file() + ":" + e.pos() + ", after rows of "
+                                + database + "." + table.get() + " that a start at " + start.file() + ":" + start.offset() + " would replay",
+                                "those rows would be decoded with the table's layout of today: re-snapshot " + database + "." + table.get()
+                                        + " and set the position file to {\"file\":\"" + e.file() + "\",\"offset\":" + e.endPos()
+                                        + "} (just past the statement)");
+                    }
+                }
+                if (!page.isEmpty()) {
+                    from = page.get(page.size() - 1).endPos();
+                }
+            } while (page.size() == EVENTS_PER_PAGE);
+        }
+        return new Check("schema history", "no ALTER, DROP or RENAME of a replayed table in the " + read + " events from "
+                + start.file() + ":" + start.offset(), null);
     }
 
     static Check grants(List<String> grants) {
@@ -127,6 +177,20 @@ final class Preflight {
             }
         }
         return grants;
+    }
+
+    private static List<SchemaHistory.Event> events(Connection c, String file, long from) throws SQLException {
+        List<SchemaHistory.Event> events = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SHOW BINLOG EVENTS IN ? FROM " + from + " LIMIT " + EVENTS_PER_PAGE)) {
+            s.setString(1, file);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new SchemaHistory.Event(rs.getString("Log_name"), rs.getLong("Pos"), rs.getString("Event_type"),
+                            rs.getLong("End_log_pos"), rs.getString("Info")));
+                }
+            }
+        }
+        return events;
     }
 
     private static Binlogs binlogs(Connection c) throws SQLException {

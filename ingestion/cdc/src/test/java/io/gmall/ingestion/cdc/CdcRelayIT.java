@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -118,6 +119,47 @@ class CdcRelayIT {
             } finally {
                 s.executeUpdate("DROP TABLE " + table);
             }
+        }
+    }
+
+    /**
+     * The start checklist on the server's real binlog: a start from before rows of a table that were followed by an
+     * ALTER of it is refused, naming the statement and where to resume; a start from after the ALTER passes.
+     */
+    @Test
+    void aReplayAcrossAnAlterOfATableWithRowsIsRefused() throws Exception {
+        String table = "cdc_ddl_" + RUN;
+        try (Connection c = db(); Statement s = c.createStatement();
+             Connection canal = DriverManager.getConnection(ENDPOINTS.mariadbUrl(), "canal", "canal")) {
+            s.executeUpdate("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+            try {
+                PositionStore.Position beforeRows = binlogEnd(canal);
+                s.executeUpdate("INSERT INTO " + table + " VALUES (1, 'old layout')");
+                s.executeUpdate("ALTER TABLE " + table + " ADD COLUMN note VARCHAR(10) AFTER id");
+                PositionStore.Position afterAlter = binlogEnd(canal);
+                s.executeUpdate("INSERT INTO " + table + " VALUES (2, 'new', 'layout')");
+
+                Preflight.Check across = schemaCheck(canal, beforeRows, c.getCatalog());
+                assertThat(across.ok()).isFalse();
+                assertThat(across.found()).contains("ALTER TABLE " + table).contains("rows of " + c.getCatalog() + "." + table);
+                assertThat(across.problem()).contains("\"file\":\"" + afterAlter.file() + "\",\"offset\":" + afterAlter.offset());
+                assertThat(schemaCheck(canal, afterAlter, c.getCatalog()).ok()).isTrue();
+            } finally {
+                s.executeUpdate("DROP TABLE " + table);
+            }
+        }
+    }
+
+    private static Preflight.Check schemaCheck(Connection canal, PositionStore.Position start, String database) throws Exception {
+        return Preflight.run(canal, Optional.of(start), database).stream().filter(x -> x.name().equals("schema history")).findFirst()
+                .orElseThrow(() -> new AssertionError("no schema history check"));
+    }
+
+    /** Where the server's binlog ends now: the position of the next event. */
+    private static PositionStore.Position binlogEnd(Connection canal) throws Exception {
+        try (Statement s = canal.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            assertThat(rs.next()).isTrue();
+            return new PositionStore.Position(rs.getString("File"), rs.getLong("Position"));
         }
     }
 
