@@ -53,6 +53,11 @@ public interface Component {
         return layout.pidFile(name());
     }
 
+    /** The directories of state it keeps outside {@code var/}, which {@code ./gmall clean} removes with {@code var/}'s. */
+    default List<Path> stateOutsideVar(Layout layout) {
+        return List.of();
+    }
+
     default Path logFile(Layout layout) {
         return layout.logFile(name());
     }

@@ -173,7 +173,30 @@ public final class Distributions {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /**
+     * A copy of the tree {@code from} at {@code to}, made once (marked complete, like an unpacked distribution) and
+     * readable by every user: for a server that runs as its own user from a directory that user can reach.
+     */
+    public static void copyTreeOnce(Path from, Path to) throws IOException {
+        if (Files.exists(to.resolve(COMPLETE))) {
+            return;
+        }
+        deleteTree(to);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path out = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(out);
+                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } else {
+                    Files.copy(p, out, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Files.createFile(to.resolve(COMPLETE));
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -147,6 +147,14 @@ public final class Launcher {
             for (String dir : List.of("data", "lake", "mock", "log", "run", "conf", "tmp")) {
                 Distributions.deleteTree(layout.var().resolve(dir));
             }
+            for (Component c : components()) {
+                for (Path dir : c.stateOutsideVar(layout)) {
+                    if (Files.exists(dir)) {
+                        Distributions.deleteTree(dir);
+                        System.out.println("removed " + dir);
+                    }
+                }
+            }
             System.out.println("removed var/{data,lake,mock,log,run,conf,tmp}");
             return ok ? 0 : 1;
         }

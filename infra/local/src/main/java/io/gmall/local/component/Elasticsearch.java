@@ -6,6 +6,7 @@ import io.gmall.local.Component;
 import io.gmall.local.Context;
 import io.gmall.local.Distributions;
 import io.gmall.local.Http;
+import io.gmall.local.Layout;
 import io.gmall.local.LocalConfig;
 import io.gmall.local.ProcessControl;
 import io.gmall.local.ProcessSpec;
@@ -15,15 +16,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -47,43 +46,104 @@ public final class Elasticsearch implements Component {
         return List.of(config.port("elasticsearch"), config.port("elasticsearch.transport"));
     }
 
+    /**
+     * Elasticsearch's own directories. As the checkout's user they are under var/ like every component's. As root,
+     * Elasticsearch runs as its own user, which must reach them without any directory above the checkout being opened
+     * to it (a checkout often sits in a private home or temporary directory): they then live outside the checkout in
+     * a directory of the launcher, {@code /var/lib/gmall/<checkout>-<hash of its path>/elasticsearch}, beside a copy
+     * of the distribution, and only the state directories are given to Elasticsearch's user.
+     */
+    record Dirs(Path home, Path conf, Path data, Path logs, Path tmp, Path run) {
+
+        static final Path OUTSIDE_ROOT = Path.of("/var/lib/gmall");
+
+        static Dirs of(Layout layout, boolean root) {
+            if (!root) {
+                Path var = layout.var();
+                return new Dirs(layout.distDir("elasticsearch").resolve("elasticsearch-" + VERSION), var.resolve("conf/elasticsearch"),
+                        var.resolve("data/elasticsearch"), var.resolve("log/elasticsearch"), var.resolve("tmp/elasticsearch"),
+                        var.resolve("run/elasticsearch"));
+            }
+            Path checkout = layout.root();
+            Path base = OUTSIDE_ROOT.resolve(checkout.getFileName() + "-" + String.format("%08x", checkout.toString().hashCode()))
+                    .resolve("elasticsearch");
+            return new Dirs(base.resolve("elasticsearch-" + VERSION), base.resolve("conf"), base.resolve("data"), base.resolve("log"),
+                    base.resolve("tmp"), base.resolve("run"));
+        }
+
+        /** What Elasticsearch writes: its user's, and what {@code ./gmall clean} removes. */
+        List<Path> state() {
+            return List.of(conf, data, logs, tmp, run);
+        }
+    }
+
+    static Dirs dirs(Layout layout) {
+        return Dirs.of(layout, Context.runningAsRoot());
+    }
+
     @Override
-    public Path pidFile(io.gmall.local.Layout layout) {
+    public Path pidFile(Layout layout) {
         // Elasticsearch writes its own pid file after it daemonizes, so the file lives in a directory its user owns.
-        return layout.var().resolve("run/elasticsearch/elasticsearch.pid");
+        Path pidFile = dirs(layout).run().resolve("elasticsearch.pid");
+        // One started from var/ by an earlier launcher (as root) is still found, so down and status see it.
+        Path earlier = Dirs.of(layout, false).run().resolve("elasticsearch.pid");
+        return !Files.exists(pidFile) && Files.exists(earlier) ? earlier : pidFile;
     }
 
-    private Path confDir(Context ctx) {
-        return ctx.layout().confDir(name());
-    }
-
-    private Path home(Context ctx) throws IOException {
-        return Distributions.unpacked(name(), ctx);
+    @Override
+    public List<Path> stateOutsideVar(Layout layout) {
+        Dirs dirs = dirs(layout);
+        return dirs.data().startsWith(layout.var()) ? List.of() : dirs.state();
     }
 
     @Override
     public void prepare(Context ctx) throws Exception {
-        Path home = home(ctx);
-        installPlugin(ctx, home);
-        Path data = ctx.layout().dataDir(name());
-        Path logs = ctx.layout().logDir(name());
+        Dirs dirs = dirs(ctx.layout());
+        Path unpacked = Distributions.unpacked(name(), ctx);
+        if (!unpacked.equals(dirs.home())) {
+            Distributions.copyTreeOnce(unpacked, dirs.home());
+        }
+        installPlugin(ctx, dirs.home());
+        if (ctx.root()) {
+            keepEarlierData(ctx, dirs);
+        }
+        for (Path dir : dirs.state()) {
+            Files.createDirectories(dir);
+        }
         Map<String, String> values = new HashMap<>(ctx.config().asTemplateValues());
-        values.put("es.data", data.toString());
-        values.put("es.logs", logs.toString());
-        values.put("es.tmp", ctx.layout().tmpDir(name()).toString());
-        Templates.renderFile(ctx.layout().templates().resolve("elasticsearch.yml"), confDir(ctx).resolve("elasticsearch.yml"), values);
-        Templates.renderFile(ctx.layout().templates().resolve("elasticsearch-jvm.options"), confDir(ctx).resolve("jvm.options"), values);
-        Files.copy(home.resolve("config/log4j2.properties"), confDir(ctx).resolve("log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
-        Files.createDirectories(pidFile(ctx.layout()).getParent());
+        values.put("es.data", dirs.data().toString());
+        values.put("es.logs", dirs.logs().toString());
+        values.put("es.tmp", dirs.tmp().toString());
+        Templates.renderFile(ctx.layout().templates().resolve("elasticsearch.yml"), dirs.conf().resolve("elasticsearch.yml"), values);
+        Templates.renderFile(ctx.layout().templates().resolve("elasticsearch-jvm.options"), dirs.conf().resolve("jvm.options"), values);
+        Files.copy(dirs.home().resolve("config/log4j2.properties"), dirs.conf().resolve("log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
         if (ctx.root()) {
             String user = ctx.config().get("elasticsearch.user");
             ensureSystemUser(ctx, user);
             UserPrincipal owner = ctx.layout().root().getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
-            for (Path dir : List.of(data, logs, confDir(ctx), ctx.layout().tmpDir(name()), pidFile(ctx.layout()).getParent())) {
+            for (Path dir : dirs.state()) {
                 chownTree(dir, owner);
             }
-            allowTraversal(ctx, ctx.layout().var());
+            for (Path dir = dirs.home().getParent(); dir.startsWith(Dirs.OUTSIDE_ROOT); dir = dir.getParent()) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
         }
+    }
+
+    /** The indices of an earlier launcher that kept them in var/ (as root) move to the directory used now, once. */
+    private static void keepEarlierData(Context ctx, Dirs dirs) throws IOException {
+        Path earlier = Dirs.of(ctx.layout(), false).data();
+        if (!Files.isDirectory(earlier) || Files.exists(dirs.data())) {
+            return;
+        }
+        Files.createDirectories(dirs.data().getParent());
+        try {
+            Files.move(earlier, dirs.data());
+        } catch (IOException e) {
+            throw new IOException("cannot move Elasticsearch's data from " + earlier + " to " + dirs.data() + " (" + e
+                    + "): move it by hand, or remove it to start with no indices", e);
+        }
+        ctx.out().println("moved Elasticsearch's data from " + earlier + " to " + dirs.data());
     }
 
     private static void installPlugin(Context ctx, Path home) throws IOException {
@@ -121,32 +181,22 @@ public final class Elasticsearch implements Component {
         }
     }
 
-    /** The unprivileged user must be able to reach var/: add search (x) permission on ancestors that lack it. */
-    private static void allowTraversal(Context ctx, Path dir) throws IOException {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(p));
-            if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                Files.setPosixFilePermissions(p, perms);
-                ctx.out().println("allowed other users to traverse " + p + " (Elasticsearch runs as its own user)");
-            }
-        }
-    }
-
     @Override
     public ProcessSpec process(Context ctx) {
-        Path home = ctx.layout().distDir(name()).resolve("elasticsearch-" + VERSION);
+        Dirs dirs = dirs(ctx.layout());
         List<String> command = new ArrayList<>();
         if (ctx.root()) {
             command.addAll(List.of("runuser", "-u", ctx.config().get("elasticsearch.user"), "--"));
         }
-        command.addAll(List.of(home.resolve("bin/elasticsearch").toString(), "-d", "-p", pidFile(ctx.layout()).toString()));
+        command.addAll(List.of(dirs.home().resolve("bin/elasticsearch").toString(), "-d", "-p", pidFile(ctx.layout()).toString()));
         String heap = ctx.config().get("elasticsearch.heap");
         return new ProcessSpec(command, Map.of(
                 "ES_JAVA_HOME", ctx.javaHome(),
-                "ES_PATH_CONF", confDir(ctx).toString(),
-                "ES_TMPDIR", ctx.layout().tmpDir(name()).toString(),
+                "ES_PATH_CONF", dirs.conf().toString(),
+                "ES_TMPDIR", dirs.tmp().toString(),
                 "ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap),
-                ctx.layout().tmpDir(name()), "-Des.path.home=" + home, true);
+                // Any Elasticsearch's mark, not this home's: one started from var/ by an earlier launcher is found by its pid file.
+                dirs.tmp(), "-Des.path.home=", true);
     }
 
 
