@@ -68,7 +68,13 @@ final class Preflight {
         Check position = position(binlogs, saved);
         checks.add(position);
         if (position.ok()) {
-            checks.add(schemaHistory(c, binlogs, saved.or(binlogs::oldest).orElseThrow(), database));
+            PositionStore.Position start = saved.or(binlogs::oldest).orElseThrow();
+            try {
+                checks.add(schemaHistory(c, binlogs, start, database));
+            } catch (SQLException e) {
+                checks.add(new Check("schema history", "cannot read the binlog from " + start.file() + ":" + start.offset() + ": " + e.getMessage(),
+                        "a saved position is the start of an event: restore the position file, or re-snapshot and delete it"));
+            }
         }
         return checks;
     }

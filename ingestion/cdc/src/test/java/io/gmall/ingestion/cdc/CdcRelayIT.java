@@ -124,7 +124,8 @@ class CdcRelayIT {
 
     /**
      * The start checklist on the server's real binlog: a start from before rows of a table that were followed by an
-     * ALTER of it is refused, naming the statement and where to resume; a start from after the ALTER passes.
+     * ALTER of it is refused, naming the statement and where to resume; a start from after the ALTER passes; a
+     * position that is not the start of an event fails the check instead of ending the relay with a stack trace.
      */
     @Test
     void aReplayAcrossAnAlterOfATableWithRowsIsRefused() throws Exception {
@@ -144,6 +145,8 @@ class CdcRelayIT {
                 assertThat(across.found()).contains("ALTER TABLE " + table).contains("rows of " + c.getCatalog() + "." + table);
                 assertThat(across.problem()).contains("\"file\":\"" + afterAlter.file() + "\",\"offset\":" + afterAlter.offset());
                 assertThat(schemaCheck(canal, afterAlter, c.getCatalog()).ok()).isTrue();
+                Preflight.Check midEvent = schemaCheck(canal, new PositionStore.Position(beforeRows.file(), beforeRows.offset() + 1), c.getCatalog());
+                assertThat(midEvent.ok()).as("a position inside an event: %s", midEvent.found()).isFalse();
             } finally {
                 s.executeUpdate("DROP TABLE " + table);
             }
