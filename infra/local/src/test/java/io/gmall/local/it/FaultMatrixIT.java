@@ -21,6 +21,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,21 +34,40 @@ import org.junit.jupiter.api.Test;
  * injected, so every copy is the fault's), so each fault's figures are its own: records lost
  * (the mock gave up on them, or Kafka lacks what was acknowledged; must be 0), copies that reached Kafka
  * (resends; downstream removes them), and the time from the repair until the stack is healthy and the
- * API answers. Afterwards {@code ./gmall check} must find every store equal to the ledgers of all the runs,
- * bronze holding each accepted record exactly once: no copy reached the stores.
+ * API answers. The stream is SIGKILLed five times at random moments of its run, each time restarted by the
+ * launcher. Each run lasts from a few seconds before its fault until a few seconds after the repair, so records
+ * flow before, during and after it; the mock resends what was refused for as long as it takes. Afterwards
+ * {@code ./gmall check} must find every store equal to the ledgers of all the runs, bronze holding each
+ * accepted record exactly once: no copy reached the stores.
  */
 class FaultMatrixIT {
 
     private static final ZoneId ZONE = ZoneId.of(System.getenv().getOrDefault("GMALL_BUSINESS_ZONE", "Asia/Shanghai"));
-    private static final Duration RUN = Duration.ofSeconds(70);
-    private static final Duration FAULT_AFTER = Duration.ofSeconds(10);
+    private static final Duration FAULT_AFTER = Duration.ofSeconds(5);
     private static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** Traffic after the repair, beside the resends of what the fault refused; the mock adds 10 s of its own grace. */
+    private static final Duration AFTER_REPAIR = Duration.ofSeconds(5);
+    /** The stream's kills come 2 to 10 s after its restart, so some land inside a micro-batch and some between two. */
+    private static final int STREAM_KILLS = 5;
+    private static final Duration MOST_BETWEEN_KILLS = Duration.ofSeconds(10);
+    /** What the mock's run allows for each restart between two kills (about 7 s here). */
+    private static final Duration RESTART = Duration.ofSeconds(12);
     private static final Pattern MOCK_END = Pattern.compile("failed (\\d+), resends (\\d+), orders \\d+; ledger (\\S+)");
 
-    /** How a component fails: SIGKILLed or stopped, then left down for {@code down} before the repair. */
-    private record Fault(String component, boolean kill, Duration down) {
+    /** How a component fails: SIGKILLed ({@code times} times, restarted after each) or stopped, then left down for {@code down} before the repair. */
+    private record Fault(String component, boolean kill, Duration down, int times) {
+        Fault(String component, boolean kill, Duration down) {
+            this(component, kill, down, 1);
+        }
+
         String describe() {
-            return component + (kill ? " SIGKILLed" : down.isZero() ? " restarted" : " stopped") + (down.isZero() ? "" : " for " + down.toSeconds() + " s");
+            return component + (kill ? " SIGKILLed" : down.isZero() ? " restarted" : " stopped") + (times > 1 ? " " + times + " times" : "")
+                    + (down.isZero() ? "" : " for " + down.toSeconds() + " s");
+        }
+
+        /** The mock run's length: the fault, its outage (every kill's restart and gap, at most) and the traffic after the repair. */
+        Duration run() {
+            return FAULT_AFTER.plus(down).plus(RESTART.plus(MOST_BETWEEN_KILLS).multipliedBy(times - 1L)).plus(AFTER_REPAIR);
         }
     }
 
@@ -62,7 +82,7 @@ class FaultMatrixIT {
             new Fault("redis", false, OUTAGE),
             new Fault("hbase", false, OUTAGE),
             new Fault("elasticsearch", false, OUTAGE),
-            new Fault("stream", true, Duration.ZERO));
+            new Fault("stream", true, Duration.ZERO, STREAM_KILLS));
 
     private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
     private final Layout layout = new Layout(Path.of(System.getProperty("gmall.root")));
@@ -72,18 +92,20 @@ class FaultMatrixIT {
     private final Pipeline pipeline = new Pipeline(ctx, stack);
     private final Path ledgers = layout.var().resolve("mock/faults");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final long seed = System.nanoTime();
+    private final Random random = new Random(seed);
 
     @Test
     void eachFaultDuringAMockRunLosesNothingAndTheStackRecovers() throws Exception {
         assertThat(pipeline.awaitHealthy(Duration.ofMinutes(4))).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
         String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
-        System.out.printf("FaultMatrixIT: day %s%n", day);
+        System.out.printf("FaultMatrixIT: day %s, kill seed %d%n", day, seed);
         List<Outcome> outcomes = new ArrayList<>();
         LocalDateTime clock = LocalDateTime.parse(day + "T09:00:00");
         for (Fault fault : FAULTS) {
             outcomes.add(run(fault, day, clock));
             // Each run's simulated time after the previous one's: simulated time, like real time, only moves forward.
-            clock = clock.plus(RUN).plusMinutes(1);
+            clock = clock.plus(fault.run()).plusMinutes(1);
         }
         print(outcomes);
         assertThat(outcomes).allSatisfy(o -> {
@@ -95,9 +117,15 @@ class FaultMatrixIT {
 
     private Outcome run(Fault fault, String day, LocalDateTime clock) throws Exception {
         Path log = Files.createTempFile("fault-" + fault.component() + "-mock", ".log");
-        Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(RUN.toSeconds()), "--rate", "100", "--clock", clock.toString(),
+        Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(fault.run().toSeconds()), "--rate", "100", "--clock", clock.toString(),
                 "--speed", "1", "--device-prefix", "fault_mid_", "--first-user", "10001", "--duplicates", "0", "--invalid", "0");
         Thread.sleep(FAULT_AFTER.toMillis());
+        for (int kill = 1; kill < fault.times(); kill++) {
+            pipeline.kill(fault.component());
+            assertThat(stack.up(List.of(fault.component())).ok()).as("%s, restart %d: %s", fault.describe(), kill, launcherOut.toString(StandardCharsets.UTF_8))
+                    .isTrue();
+            Thread.sleep(2000 + random.nextLong(MOST_BETWEEN_KILLS.toMillis() - 2000));
+        }
         if (fault.kill()) {
             pipeline.kill(fault.component());
         } else {
