@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
  * has reported no progress since the application started), and {@code failed <query id> <error>} per query
  * that died. Anything else is kept as an unreadable line, which makes the answer unhealthy.
  */
-record StreamStatus(List<Query> queries, List<String> failures, List<String> unreadable) {
+public record StreamStatus(List<Query> queries, List<String> failures, List<String> unreadable) {
 
-    record Query(String name, boolean active, long lastBatchId, long secondsSinceProgress, long lag) {
+    public record Query(String name, boolean active, long lastBatchId, long secondsSinceProgress, long lag) {
         boolean progressed() {
             return secondsSinceProgress >= 0;
         }
@@ -25,7 +25,7 @@ record StreamStatus(List<Query> queries, List<String> failures, List<String> unr
 
     private static final int QUOTED = 160;
 
-    static StreamStatus parse(String body) {
+    public static StreamStatus parse(String body) {
         List<Query> queries = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
@@ -68,6 +68,15 @@ record StreamStatus(List<Query> queries, List<String> failures, List<String> unr
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether every query is active and reported progress (a batch, or being idle) at most {@code seconds} ago with
+     * nothing left in Kafka: what was in its topics before then is in the stores.
+     */
+    public boolean caughtUpWithin(long seconds) {
+        return !queries.isEmpty() && failures.isEmpty() && unreadable.isEmpty()
+                && queries.stream().allMatch(q -> q.active() && q.progressed() && q.secondsSinceProgress() <= seconds && q.lag() == 0);
     }
 
     /** The longest a query may go without reporting progress: three trigger intervals, and at least a minute. */

@@ -56,6 +56,18 @@ class StreamStatusTest {
     }
 
     @Test
+    void caughtUpOnlyWhenEveryQueryProgressedRecentlyWithNothingLeftInKafka() {
+        String body = "bronze active 12 2 0\ndau active 11 4 0\n";
+
+        assertThat(StreamStatus.parse(body).caughtUpWithin(4)).isTrue();
+        assertThat(StreamStatus.parse(body).caughtUpWithin(3)).as("dau's progress is older than 3 s").isFalse();
+        assertThat(StreamStatus.parse("bronze active 12 2 0\ndau active 11 1 7\n").caughtUpWithin(10)).as("lag left").isFalse();
+        assertThat(StreamStatus.parse("bronze active 12 2 0\ndau active -1 -1 0\n").caughtUpWithin(10)).as("no progress yet").isFalse();
+        assertThat(StreamStatus.parse("bronze active 12 2 0\ndau stopped 11 1 0\n").caughtUpWithin(10)).as("a stopped query").isFalse();
+        assertThat(StreamStatus.parse("").caughtUpWithin(10)).as("no query").isFalse();
+    }
+
+    @Test
     void theLimitIsThreeTriggersWhenThatIsLongerThanAMinute() {
         assertThat(StreamStatus.progressLimit(Duration.ZERO)).isEqualTo(Duration.ofSeconds(60));
         assertThat(StreamStatus.progressLimit(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(90));

@@ -8,11 +8,17 @@ import io.gmall.local.Endpoints;
 import io.gmall.local.Launcher;
 import io.gmall.local.SparkJvm;
 import io.gmall.local.Stack;
+import io.gmall.local.component.StreamStatus;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +114,32 @@ final class Pipeline {
             healthy = stack.up(List.of()).ok();
         }
         return healthy;
+    }
+
+    /**
+     * Until every query of the stream reported progress with no Kafka lag later than {@code after}, bounded: then
+     * whatever reached its topics before {@code after} is in the stores.
+     */
+    void awaitStreamCaughtUp(Instant after, Duration within) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest status = HttpRequest.newBuilder(URI.create(ctx.config().url("stream", "/status"))).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            long since = Duration.between(after, Instant.now()).toSeconds();
+            if (since > 0) {
+                try {
+                    last = http.send(status, HttpResponse.BodyHandlers.ofString()).body();
+                } catch (IOException e) {
+                    last = e.toString();
+                }
+                if (StreamStatus.parse(last).caughtUpWithin(since - 1)) {
+                    return;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the stream did not catch up within " + within + "; last /status:\n" + last);
     }
 
     static String lastLine(Path log) throws IOException {
