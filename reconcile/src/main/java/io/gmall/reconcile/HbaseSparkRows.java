@@ -24,17 +24,22 @@ public final class HbaseSparkRows implements RowReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SparkSession spark;
-    private final String namespace;
+    private final StreamingConfig config;
+    private boolean connected;
 
     public HbaseSparkRows(SparkSession spark, StreamingConfig config) {
         this.spark = spark;
-        this.namespace = config.hbaseNamespace;
-        // The data source connects through the latest HBaseContext of the application: this one, to the configured cluster.
-        new HBaseContext(spark.sparkContext(), HbaseRowStore.configuration(config.hbaseQuorum, config.hbasePort), null);
+        this.config = config;
     }
 
     @Override
     public Map<String, String> row(String table, String family, List<String> qualifiers, String rowKey) {
+        if (!connected) {
+            // The data source connects through the latest HBaseContext of the application: this one, to the configured
+            // cluster. Made at the first read, so the steps that read no HBase table pay nothing for it.
+            new HBaseContext(spark.sparkContext(), HbaseRowStore.configuration(config.hbaseQuorum, config.hbasePort), null);
+            connected = true;
+        }
         List<Row> found = spark.read().format(FORMAT)
                 .option("catalog", catalog(table, family, qualifiers))
                 // Its pushdown of cell filters fails on Spark 3.5 (STACK.md); the row-key range is pushed down regardless.
@@ -57,7 +62,7 @@ public final class HbaseSparkRows implements RowReader {
     /** hbase-spark's table catalog: the row key and each cell of {@code family} as a string column of its qualifier's name. */
     private String catalog(String table, String family, List<String> qualifiers) {
         ObjectNode catalog = JSON.createObjectNode();
-        catalog.putObject("table").put("namespace", namespace).put("name", table);
+        catalog.putObject("table").put("namespace", config.hbaseNamespace).put("name", table);
         catalog.put("rowkey", "key");
         ObjectNode columns = catalog.putObject("columns");
         columns.putObject(ROW_KEY).put("cf", "rowkey").put("col", "key").put("type", "string");

@@ -41,19 +41,24 @@ public record Layout(Path root) {
     }
 
     public Path logDir(String component) {
-        return dir(var().resolve("log").resolve(component));
+        return dir(componentDir("log", component));
     }
 
     public Path dataDir(String component) {
-        return dir(var().resolve("data").resolve(component));
+        return dir(componentDir("data", component));
     }
 
     public Path confDir(String component) {
-        return dir(var().resolve("conf").resolve(component));
+        return dir(componentDir("conf", component));
     }
 
     public Path tmpDir(String component) {
-        return dir(var().resolve("tmp").resolve(component));
+        return dir(componentDir("tmp", component));
+    }
+
+    /** {@code var/<kind>/<component>} (kind: log, data, conf, tmp, run), without creating it. */
+    public Path componentDir(String kind, String component) {
+        return var().resolve(kind).resolve(component);
     }
 
     public Path distDir(String name) {

@@ -41,8 +41,11 @@ public final class SparkJvm {
                 "-Dspark.databricks.delta.snapshotPartitions=" + partitions);
     }
 
-    public static String classpath(Path sparkJars, Path appJar) {
-        return sparkJars + "/*:" + appJar;
+    /** Spark's jars, then {@code jobJars} in order, then the application jar: the first copy of a class on it wins. */
+    public static String classpath(Path sparkJars, List<Path> jobJars, Path appJar) {
+        StringBuilder cp = new StringBuilder(sparkJars + "/*");
+        jobJars.forEach(j -> cp.append(':').append(j));
+        return cp.append(':').append(appJar).toString();
     }
 
     /** The stack's addresses and the local lake, as the application's configuration reads them. */
@@ -66,10 +69,9 @@ public final class SparkJvm {
         command.add("-Dlog4j2.configurationFile=" + ctx.layout().templates().resolve("stream-log4j2.properties"));
         // The job's jars before the stream's: the reconcile's HBase client (a newer release, which hbase-spark needs) is
         // then the only one whose classes load.
-        StringBuilder cp = new StringBuilder(root.resolve("streaming/target/spark-jars") + "/*");
-        extraJars.forEach(j -> cp.append(':').append(root.resolve(j)));
-        cp.append(':').append(root.resolve("streaming/target/gmall-streaming.jar"));
-        command.addAll(List.of("-cp", cp.toString(), mainClass));
+        String cp = classpath(root.resolve("streaming/target/spark-jars"), extraJars.stream().map(root::resolve).toList(),
+                root.resolve("streaming/target/gmall-streaming.jar"));
+        command.addAll(List.of("-cp", cp, mainClass));
         command.addAll(args);
         return command;
     }

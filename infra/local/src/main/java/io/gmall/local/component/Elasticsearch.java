@@ -59,10 +59,10 @@ public final class Elasticsearch implements Component {
 
         static Dirs of(Layout layout, boolean root) {
             if (!root) {
-                Path var = layout.var();
-                return new Dirs(layout.distDir("elasticsearch").resolve("elasticsearch-" + VERSION), var.resolve("conf/elasticsearch"),
-                        var.resolve("data/elasticsearch"), var.resolve("log/elasticsearch"), var.resolve("tmp/elasticsearch"),
-                        var.resolve("run/elasticsearch"));
+                String es = "elasticsearch";
+                return new Dirs(layout.distDir(es).resolve("elasticsearch-" + VERSION), layout.componentDir("conf", es),
+                        layout.componentDir("data", es), layout.componentDir("log", es), layout.componentDir("tmp", es),
+                        layout.componentDir("run", es));
             }
             Path checkout = layout.root();
             Path base = OUTSIDE_ROOT.resolve(checkout.getFileName() + "-" + String.format("%08x", checkout.toString().hashCode()))

@@ -86,7 +86,7 @@ public final class SparkStreaming implements Component {
         command.addAll(List.of(ctx.marker(name()), "@" + jvmOptions(ctx), "-Dlog4j2.configurationFile=" + log4j(ctx),
                 "-Djava.io.tmpdir=" + ctx.layout().tmpDir(name())));
         command.addAll(SparkJvm.sparkProperties(ctx));
-        command.addAll(List.of("-cp", SparkJvm.classpath(dist(ctx).resolve(SPARK_JARS), dist(ctx).resolve(JAR)), MAIN));
+        command.addAll(List.of("-cp", SparkJvm.classpath(dist(ctx).resolve(SPARK_JARS), List.of(), dist(ctx).resolve(JAR)), MAIN));
         Map<String, String> env = new LinkedHashMap<>(SparkJvm.env(ctx));
         env.put("GMALL_STREAMING_METRICS_HOST", bind);
         env.put("GMALL_STREAMING_METRICS_PORT", Integer.toString(ctx.config().port(name())));
