@@ -58,14 +58,16 @@ public final class ViaAirflow implements Callable<Integer> {
         String runId = "gmall__" + date + "__" + UUID.randomUUID().toString().substring(0, 8);
         AirflowClient.DagRun run = airflow.trigger(dagId, runId, Map.of("date", date));
         System.out.println("triggered " + dagId + " run " + run.runId() + " for " + date + " (" + run.state() + ")");
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(timeoutMinutes));
+        Instant triggered = Instant.now();
+        Instant deadline = triggered.plus(Duration.ofMinutes(timeoutMinutes));
         Map<String, String> seen = new HashMap<>();
         while (!run.finished() && Instant.now().isBefore(deadline)) {
             Thread.sleep(3000);
             run = airflow.dagRun(dagId, runId);
             for (AirflowClient.TaskInstance t : airflow.taskInstances(dagId, runId)) {
                 if (t.state() != null && !t.state().equals(seen.put(t.taskId(), t.state()))) {
-                    System.out.println(t.taskId() + ": " + t.state() + " (try " + t.tryNumber() + ")");
+                    System.out.printf(Locale.ROOT, "%s: %s (try %d, %d s after the trigger)%n", t.taskId(), t.state(), t.tryNumber(),
+                            Duration.between(triggered, Instant.now()).toSeconds());
                 }
             }
         }
