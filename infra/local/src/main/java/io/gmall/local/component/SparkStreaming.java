@@ -93,7 +93,8 @@ public final class SparkStreaming implements Component {
         return new ProcessSpec(command, env, ctx.layout().root(), ctx.marker(name()), false);
     }
 
-    private StreamStatus status(Context ctx, Duration timeout) throws Exception {
+    /** What the application's {@code /status} answers now; fails if it does not answer 200 within {@code timeout}. */
+    public StreamStatus status(Context ctx, Duration timeout) throws Exception {
         return StreamStatus.parse(Http.expectOk(Http.send("GET", ctx.config().url(name(), "/status"), null, timeout), "/status"));
     }
 

@@ -8,12 +8,9 @@ import io.gmall.local.Endpoints;
 import io.gmall.local.Launcher;
 import io.gmall.local.SparkJvm;
 import io.gmall.local.Stack;
+import io.gmall.local.component.SparkStreaming;
 import io.gmall.local.component.StreamStatus;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,20 +118,20 @@ final class Pipeline {
      * whatever reached its topics before {@code after} is in the stores.
      */
     void awaitStreamCaughtUp(Instant after, Duration within) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest status = HttpRequest.newBuilder(URI.create(ctx.config().url("stream", "/status"))).timeout(Duration.ofSeconds(5)).build();
+        SparkStreaming stream = new SparkStreaming();
         long deadline = System.nanoTime() + within.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             long since = Duration.between(after, Instant.now()).toSeconds();
             if (since > 0) {
                 try {
-                    last = http.send(status, HttpResponse.BodyHandlers.ofString()).body();
-                } catch (IOException e) {
+                    StreamStatus status = stream.status(ctx, Duration.ofSeconds(5));
+                    last = status.toString();
+                    if (status.caughtUpWithin(since - 1)) {
+                        return;
+                    }
+                } catch (Exception e) {
                     last = e.toString();
-                }
-                if (StreamStatus.parse(last).caughtUpWithin(since - 1)) {
-                    return;
                 }
             }
             Thread.sleep(1000);
