@@ -214,8 +214,15 @@ class ReconcileSuite extends ReconcileFixtures {
     Seq("silver", "gold", "audit").foreach(layer => assert(!cfg.lakeRoot.resolve(layer).toFile.exists(), s"$layer written by a dry run"))
   }
 
-  test("maintenance compacts a day's bronze partition without losing a record") {
-    val cfg = config()
+  /** The data files on disk of a table, and those its current version reads. */
+  private def dataFiles(table: java.nio.file.Path): (Set[String], Set[String]) = {
+    val onDisk = java.nio.file.Files.walk(table).iterator().asScala.map(_.toString).filter(_.endsWith(".parquet"))
+      .filterNot(_.contains("_delta_log")).map(f => f.substring(f.lastIndexOf('/') + 1)).toSet
+    (onDisk, spark.read.format("delta").load(table.toString).inputFiles.map(f => f.substring(f.lastIndexOf('/') + 1)).toSet)
+  }
+
+  test("maintenance compacts a day's bronze partition without losing a record, and vacuum removes the files it replaced") {
+    val cfg = config("reconcile.vacuum.retention.hours" -> "0")
     startups(cfg, day)
     val before = spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString).count()
     val maintenance = new Maintenance(spark, cfg)
@@ -223,7 +230,10 @@ class ReconcileSuite extends ReconcileFixtures {
     val table = io.delta.tables.DeltaTable.forPath(spark, cfg.bronzeTable("gmall.log.startup").toString)
     assert(table.history(1).select("operation").head().getString(0) == "OPTIMIZE")
     assert(spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString).count() == before)
+    val (replaced, live) = dataFiles(cfg.bronzeTable("gmall.log.startup"))
+    assert(replaced.size > live.size)
     assert(maintenance.vacuum().size() == 1)
+    assert(dataFiles(cfg.bronzeTable("gmall.log.startup")) == (live, live))
   }
 
   test("a day that has not ended plus the grace period is refused unless forced, and a malformed date is refused") {
