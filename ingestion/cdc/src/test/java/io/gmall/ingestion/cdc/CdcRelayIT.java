@@ -11,7 +11,7 @@ import io.gmall.local.Launcher;
 import io.gmall.local.Layout;
 import io.gmall.local.LocalConfig;
 import io.gmall.local.Stack;
-import io.gmall.local.TopicTail;
+import io.gmall.testsupport.TopicTail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gmall.ingestion.contract.LogJson;
-import io.gmall.local.TopicTail;
+import io.gmall.testsupport.TopicTail;
 import io.gmall.local.Component;
 import io.gmall.local.Context;
 import io.gmall.local.Launcher;

@@ -1,4 +1,4 @@
-package io.gmall.local;
+package io.gmall.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;
