@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.CharArrayReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -60,7 +62,7 @@ public final class LogJson {
         if (body == null || body.length == 0) {
             return new Unreadable(new Violation(Violation.MALFORMED_JSON, "$", "the body is empty"));
         }
-        String text;
+        CharBuffer text;
         try {
             text = decodeUtf8(body);
         } catch (CharacterCodingException e) {
@@ -69,7 +71,7 @@ public final class LogJson {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
+            root = MAPPER.readTree(new CharArrayReader(text.array(), text.arrayOffset() + text.position(), text.remaining()));
         } catch (StreamConstraintsException e) {
             String message = e.getOriginalMessage();
             String code = message != null && message.contains("nesting depth") ? Violation.TOO_DEEP : Violation.TOO_LARGE;
@@ -97,11 +99,11 @@ public final class LogJson {
      * Strict UTF-8: Jackson alone accepts overlong sequences (0xC0 0xAF reads as '/'), which would let
      * differently-encoded duplicates of one text through; the JDK decoder refuses them.
      */
-    private static String decodeUtf8(byte[] body) throws CharacterCodingException {
+    private static CharBuffer decodeUtf8(byte[] body) throws CharacterCodingException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        return decoder.decode(ByteBuffer.wrap(body)).toString();
+        return decoder.decode(ByteBuffer.wrap(body));
     }
 
     private static String describe(JsonProcessingException e) {

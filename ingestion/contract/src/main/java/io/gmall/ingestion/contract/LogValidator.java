@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -28,9 +29,13 @@ public final class LogValidator {
         }
     }
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern VERSION = Pattern.compile("\\d{1,4}(\\.\\d{1,4}){0,3}");
+    // The formats of the fields every record has are checked char by char, not by a regex: they are most of the
+    // collector's validation time otherwise.
+    /** [A-Za-z0-9_.:@-]{1,64} */
+    private static final Predicate<String> ID = LogValidator::isId;
+    /** [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12} */
+    private static final Predicate<String> UUID_TEXT = LogValidator::isUuid;
+    private static final Predicate<String> VERSION = Pattern.compile("\\d{1,4}(\\.\\d{1,4}){0,3}").asMatchPredicate();
     private static final int MAX_LABEL_CHARS = 64;
     private static final long MAX_PAGE_OR_ITEM = 1_000_000_000L;
 
@@ -45,7 +50,8 @@ public final class LogValidator {
     }
 
     /**
-     * @param node        one element of a request body
+     * @param node        one element of a request body, normalised in place when it is accepted (the caller owns it;
+     *                    a rejected one is left as it was sent)
      * @param serverNowMs the receive time, which becomes {@code server_ts}
      */
     public Result validate(JsonNode node, long serverNowMs) {
@@ -54,11 +60,11 @@ public final class LogValidator {
             v.add(new Violation(Violation.NOT_OBJECT, "$", "a record must be a JSON object, not " + kind(node)));
             return new Result(null, v);
         }
-        ObjectNode record = node.deepCopy();
+        ObjectNode record = (ObjectNode) node;
         if (record.size() > limits.maxFields()) {
             v.add(new Violation(Violation.TOO_LARGE, "$", "a record has at most " + limits.maxFields() + " fields, this one " + record.size()));
         }
-        int chars = record.toString().length();
+        int chars = jsonChars(record);
         if (chars > limits.maxRecordChars()) {
             v.add(new Violation(Violation.TOO_LARGE, "$", "a record is at most " + limits.maxRecordChars() + " characters of JSON, this one " + chars));
         }
@@ -116,6 +122,42 @@ public final class LogValidator {
         } catch (ArithmeticException e) {
             return null;
         }
+    }
+
+    /**
+     * The length of a node's compact JSON as the mapper writes it (only {@code "}, {@code \\} and control
+     * characters escaped), counted without writing it: the collector checks the size of every record.
+     */
+    static int jsonChars(JsonNode node) {
+        if (node.isObject()) {
+            int chars = 2 + Math.max(0, node.size() - 1);
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                chars += stringChars(field.getKey()) + 1 + jsonChars(field.getValue());
+            }
+            return chars;
+        }
+        if (node.isArray()) {
+            int chars = 2 + Math.max(0, node.size() - 1);
+            for (JsonNode element : node) {
+                chars += jsonChars(element);
+            }
+            return chars;
+        }
+        return node.isTextual() ? stringChars(node.textValue()) : node.asText().length();
+    }
+
+    private static int stringChars(String text) {
+        int chars = text.length() + 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+                chars += 1;
+            } else if (c < 0x20) {
+                chars += 5;
+            }
+        }
+        return chars;
     }
 
     private static String kind(JsonNode node) {
@@ -176,14 +218,42 @@ public final class LogValidator {
         return null;
     }
 
-    private static void textMatching(ObjectNode record, String field, Pattern pattern, String expected, List<Violation> v) {
+    static boolean isId(String text) {
+        if (text.isEmpty() || text.length() > MAX_LABEL_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isUuid(String text) {
+        if (text.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void textMatching(ObjectNode record, String field, Predicate<String> pattern, String expected, List<Violation> v) {
         String text = text(record, field, v);
         if (text == null) {
             return;
         }
         if (text.length() > MAX_LABEL_CHARS && pattern != UUID_TEXT) {
             v.add(new Violation(Violation.TOO_LONG, field, "is at most " + MAX_LABEL_CHARS + " characters, this one " + text.length()));
-        } else if (!pattern.matcher(text).matches()) {
+        } else if (!pattern.test(text)) {
             v.add(new Violation(Violation.BAD_FORMAT, field, "must be " + expected + ", not \"" + abbreviate(text) + "\""));
         }
     }

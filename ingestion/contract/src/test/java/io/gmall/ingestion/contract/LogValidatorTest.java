@@ -51,7 +51,7 @@ class LogValidatorTest {
         ObjectNode resent = aStartupLog();
         resent.remove("event_id");
         assertThat(validator.validate(resent, NOW + 45_000).record().get("event_id").asText()).as("the same record resent later").isEqualTo(id);
-        ObjectNode otherDevice = with(resent, "mid", F.textNode("mid_2"));
+        ObjectNode otherDevice = with(without(aStartupLog(), "event_id"), "mid", F.textNode("mid_2"));
         assertThat(validator.validate(otherDevice, NOW).record().get("event_id").asText()).isNotEqualTo(id);
     }
 
@@ -244,11 +244,45 @@ class LogValidatorTest {
     }
 
     @Test
-    void validationDoesNotChangeTheInput() {
+    void aRejectedRecordIsLeftAsSentAndAnAcceptedOneIsNormalisedInPlace() {
+        ObjectNode rejected = without(aStartupLog(), "mid");
+        String sent = rejected.toString();
+        validator.validate(rejected, NOW);
+        assertThat(rejected.toString()).as("what goes to the DLQ is what was sent").isEqualTo(sent);
+
+        ObjectNode accepted = aStartupLog();
+        assertThat(validator.validate(accepted, NOW).record()).isSameAs(accepted);
+        assertThat(accepted.get("server_ts").asLong()).isEqualTo(NOW);
+    }
+
+    @Test
+    void theHandWrittenFormatChecksAgreeWithTheirRegularExpressions() {
+        java.util.regex.Pattern id = java.util.regex.Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+        java.util.regex.Pattern uuid = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+        List<String> texts = List.of("", "a", "mid_1", "Mid.9:x@y-z", "x".repeat(64), "x".repeat(65), "mid 1", "mid/1", "é", "\u0663", "a\u0000",
+                "3f1c2a6e-8d4b-4a57-9c3e-0b5f6a7d8e9f", "3F1C2A6E-8D4B-4A57-9C3E-0B5F6A7D8E9F", "3f1c2a6e-8d4b-4a57-9c3e-0b5f6a7d8e9", "3f1c2a6e-8d4b-4a57-9c3e-0b5f6a7d8e9g",
+                "3f1c2a6e8d4b-4a57-9c3e-0b5f6a7d8e9f0", "3f1c2a6e-8d4b-4a57-9c3e-0b5f6a7d8e9f-", "\uff13f1c2a6e-8d4b-4a57-9c3e-0b5f6a7d8e9f");
+        for (String text : texts) {
+            assertThat(LogValidator.isId(text)).as("id %s", text).isEqualTo(id.matcher(text).matches());
+            assertThat(LogValidator.isUuid(text)).as("uuid %s", text).isEqualTo(uuid.matcher(text).matches());
+        }
+    }
+
+    @Test
+    void theSizeOfARecordIsCountedAsTheMapperWritesIt() {
         ObjectNode r = aStartupLog();
-        String before = r.toString();
-        validator.validate(r, NOW);
-        assertThat(r.toString()).isEqualTo(before);
+        r.put("quote", "say \"hi\" \\ back");
+        r.put("controls", "tab\tnew\nline\r\b\f bell\u0007 nul\u0000");
+        r.put("unicode", "广东 \u00e9 \ud83d\ude00 \u2028");
+        r.put("decimal", new BigDecimal("1.50E+3"));
+        r.put("negative", -12345678901L);
+        r.put("double", 0.1d);
+        r.putNull("nothing");
+        r.put("yes", true);
+        r.putArray("list").add(1).add("two").addNull().addObject().put("k", "v");
+        r.putObject("empty");
+        r.putArray("none");
+        assertThat(LogValidator.jsonChars(r)).isEqualTo(r.toString().length());
     }
 
     private static ObjectNode with(ObjectNode r, String field, JsonNode value) {
