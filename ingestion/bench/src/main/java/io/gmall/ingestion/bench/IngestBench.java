@@ -1,5 +1,8 @@
 package io.gmall.ingestion.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gmall.ingestion.contract.LogJson;
+import io.gmall.ingestion.contract.LogValidator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,9 +86,13 @@ final class IngestBench implements java.util.concurrent.Callable<Integer> {
         print("nginx, static 200 (HTTP ceiling)", statics, raw, statics);
         print("nginx -> log servers -> Kafka", collected, raw, statics);
         System.out.printf("%ncores used by each process (of %d):%n", Runtime.getRuntime().availableProcessors());
-        System.out.println("  raw producer:  " + raw.cores);
-        System.out.println("  static nginx:  " + statics.cores);
-        System.out.println("  collector:     " + collected.cores);
+        System.out.println("  raw producer:  " + ProcessCpu.format(raw.cores));
+        System.out.println("  static nginx:  " + ProcessCpu.format(statics.cores));
+        System.out.println("  collector:     " + ProcessCpu.format(collected.cores));
+        double loggerCores = collected.cores.getOrDefault("logger-1", 0.0) + collected.cores.getOrDefault("logger-2", 0.0);
+        System.out.printf("%nlog servers' CPU per accepted record:         %6.1f us%n", 1e6 * loggerCores / collected.result.recordsPerSecond);
+        System.out.printf("  of which parsing, validating, serializing: %6.1f us (the contract's code run here, one thread, %d s)%n",
+                contractMicros(load), Math.min(5, seconds));
         if (collected.result.exhausted) {
             System.out.printf("the collector phase used up the %,d prepared requests before %d s: raise --requests%n", load.bodies.size(), seconds);
         }
@@ -97,7 +104,7 @@ final class IngestBench implements java.util.concurrent.Callable<Integer> {
     private record Result(double recordsPerSecond, long requests, long failed, Histogram latency, boolean exhausted) {
     }
 
-    private record Phase(Result result, String cores) {
+    private record Phase(Result result, Map<String, Double> cores) {
     }
 
     private interface Measured {
@@ -120,6 +127,30 @@ final class IngestBench implements java.util.concurrent.Callable<Integer> {
                         r.latency.getMaxValue() / 1000.0);
         System.out.printf("%-36s %,12.0f %8.0f%% %8.0f%% %s%n", name, r.recordsPerSecond, 100 * r.recordsPerSecond / raw.result.recordsPerSecond,
                 100 * r.recordsPerSecond / statics.result.recordsPerSecond, latency);
+    }
+
+    /**
+     * Microseconds a record takes through what the log servers do with it besides HTTP and Kafka: parse its body,
+     * validate it and serialize it for Kafka, as {@link io.gmall.ingestion.contract.LogJson} and
+     * {@link LogValidator} do in the log server.
+     */
+    private double contractMicros(PreparedLoad load) throws Exception {
+        LogValidator validator = new LogValidator();
+        long records = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + TimeUnit.SECONDS.toNanos(Math.min(5, seconds));
+        for (int i = 0; System.nanoTime() < end; i++) {
+            LogJson.Records body = (LogJson.Records) LogJson.parse(load.plainBodies.get(i % load.plainBodies.size()));
+            for (JsonNode element : body.elements()) {
+                LogValidator.Result result = validator.validate(element, System.currentTimeMillis());
+                if (!result.accepted()) {
+                    throw new IllegalStateException("the benchmark's own record was refused: " + result.violations());
+                }
+                LogJson.MAPPER.writeValueAsBytes(result.record());
+                records++;
+            }
+        }
+        return (System.nanoTime() - t0) / 1e3 / records;
     }
 
     /** The same records, as the log servers write them, from one producer with the log servers' settings. */

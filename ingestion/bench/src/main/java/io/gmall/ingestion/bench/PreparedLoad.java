@@ -18,10 +18,13 @@ final class PreparedLoad {
 
     /** Records kept one by one for the raw producer, which cycles through them. */
     private static final int RAW_RECORDS = 100_000;
+    /** Bodies kept uncompressed for the in-process measurement of the collector's own work. */
+    private static final int PLAIN_BODIES = 100;
 
     final List<byte[]> records = new ArrayList<>();
     final List<String> keys = new ArrayList<>();
     final List<byte[]> bodies;
+    final List<byte[]> plainBodies = new ArrayList<>();
     final int recordsPerBody;
 
     PreparedLoad(String runId, int requests, int recordsPerBody) throws IOException {
@@ -49,7 +52,11 @@ final class PreparedLoad {
                 }
             }
             body.write(']');
-            bodies.add(LogJson.gzip(body.toByteArray()));
+            byte[] plain = body.toByteArray();
+            if (plainBodies.size() < PLAIN_BODIES) {
+                plainBodies.add(plain);
+            }
+            bodies.add(LogJson.gzip(plain));
         }
     }
 

@@ -47,13 +47,17 @@ final class ProcessCpu {
         return p.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    /** The cores each process used between two snapshots {@code elapsed} apart, as "name 0.42, ...". */
-    static String cores(Map<String, Duration> before, Map<String, Duration> after, Duration elapsed) {
+    /** The cores each process used between two snapshots {@code elapsed} apart, by name. */
+    static Map<String, Double> cores(Map<String, Duration> before, Map<String, Duration> after, Duration elapsed) {
+        Map<String, Double> cores = new LinkedHashMap<>();
+        after.forEach((name, cpu) -> cores.put(name, (double) cpu.minus(before.getOrDefault(name, Duration.ZERO)).toNanos() / elapsed.toNanos()));
+        return cores;
+    }
+
+    /** "name 0.42, ..." */
+    static String format(Map<String, Double> cores) {
         StringBuilder line = new StringBuilder();
-        after.forEach((name, cpu) -> {
-            double cores = (double) cpu.minus(before.getOrDefault(name, Duration.ZERO)).toNanos() / elapsed.toNanos();
-            line.append(line.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", name, cores));
-        });
+        cores.forEach((name, used) -> line.append(line.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.2f", name, used)));
         return line.toString();
     }
 }
