@@ -61,6 +61,8 @@ public final class LogValidator {
             return new Result(null, v);
         }
         ObjectNode record = (ObjectNode) node;
+        // Normalised values wait here until the record is accepted: a refused record goes to the DLQ as it was sent.
+        ObjectNode fixes = record.objectNode();
         if (record.size() > limits.maxFields()) {
             v.add(new Violation(Violation.TOO_LARGE, "$", "a record has at most " + limits.maxFields() + " fields, this one " + record.size()));
         }
@@ -74,19 +76,19 @@ public final class LogValidator {
         }
         String type = oneOf(record, TYPE, TYPES, true, v);
         textMatching(record, MID, ID, "1-64 characters of letters, digits and _.:@-", v);
-        checkUid(record, v);
+        checkUid(record, v, fixes);
         oneOf(record, OS, OSES, true, v);
         textMatching(record, APPID, ID, "1-64 characters of letters, digits and _.:@-", v);
         label(record, AREA, v);
         label(record, CH, v);
         textMatching(record, VS, VERSION, "a version like 1.2.0", v);
-        checkTs(record, serverNowMs, v);
+        checkTs(record, serverNowMs, v, fixes);
         if (TYPE_EVENT.equals(type)) {
             String evid = oneOf(record, EVID, EVIDS, true, v);
             boolean itemEvent = evid != null && ITEM_EVIDS.contains(evid);
-            integer(record, ITEMID, itemEvent, v);
-            integer(record, PGID, false, v);
-            integer(record, NPGID, false, v);
+            integer(record, ITEMID, itemEvent, v, fixes);
+            integer(record, PGID, false, v, fixes);
+            integer(record, NPGID, false, v, fixes);
             if (EVID_COUPON.equals(evid) && !record.hasNonNull(UID)) {
                 v.add(new Violation(Violation.MISSING, UID, "a coupon claim names the user who claims it"));
             }
@@ -94,6 +96,7 @@ public final class LogValidator {
         if (!v.isEmpty()) {
             return new Result(null, v);
         }
+        record.setAll(fixes);
         if (!record.hasNonNull(EVENT_ID)) {
             record.put(EVENT_ID, EventIds.derived(record, serverNowMs));
         }
@@ -286,20 +289,20 @@ public final class LogValidator {
     }
 
     /** The user id: a string, or (as the seed's clients send it) an integer, stored as a string. */
-    private static void checkUid(ObjectNode record, List<Violation> v) {
+    private static void checkUid(ObjectNode record, List<Violation> v, ObjectNode fixes) {
         JsonNode uid = record.get(UID);
         if (uid == null || uid.isNull()) {
             return;
         }
         Long number = integral(uid);
         if (number != null && number >= 0) {
-            record.put(UID, Long.toString(number));
+            fixes.put(UID, Long.toString(number));
             return;
         }
         textMatching(record, UID, ID, "1-64 characters of letters, digits and _.:@-", v);
     }
 
-    private static void integer(ObjectNode record, String field, boolean required, List<Violation> v) {
+    private static void integer(ObjectNode record, String field, boolean required, List<Violation> v, ObjectNode fixes) {
         JsonNode value = record.get(field);
         if (value == null || value.isNull()) {
             if (required) {
@@ -314,11 +317,11 @@ public final class LogValidator {
         } else if (number < 0 || number > MAX_PAGE_OR_ITEM) {
             v.add(new Violation(Violation.OUT_OF_RANGE, field, "must be in 0.." + MAX_PAGE_OR_ITEM + ", not " + value.asText()));
         } else {
-            record.put(field, number);
+            fixes.put(field, number);
         }
     }
 
-    private void checkTs(ObjectNode record, long serverNowMs, List<Violation> v) {
+    private void checkTs(ObjectNode record, long serverNowMs, List<Violation> v, ObjectNode fixes) {
         JsonNode ts = record.get(TS);
         if (ts == null || ts.isNull()) {
             v.add(new Violation(Violation.MISSING, TS, "is required: the client's epoch milliseconds"));
@@ -331,7 +334,7 @@ public final class LogValidator {
             return;
         }
         long millis = number;
-        record.put(TS, millis);
+        fixes.put(TS, millis);
         if (millis > serverNowMs + limits.maxFuture().toMillis()) {
             v.add(new Violation(Violation.IN_FUTURE, TS, millis + " is more than " + limits.maxFuture().toHours() + " h after the server's clock (" + serverNowMs + ")"));
         } else if (millis < serverNowMs - limits.maxAge().toMillis()) {

@@ -245,14 +245,16 @@ class LogValidatorTest {
 
     @Test
     void aRejectedRecordIsLeftAsSentAndAnAcceptedOneIsNormalisedInPlace() {
-        ObjectNode rejected = without(aStartupLog(), "mid");
+        // Its numbers would be normalised if it were accepted: uid 42 becomes "42", ts 1.7e12 an integer.
+        ObjectNode rejected = with(with(without(aStartupLog(), "mid"), "uid", F.numberNode(42)), "ts", F.numberNode(new BigDecimal("1.7e12")));
         String sent = rejected.toString();
         validator.validate(rejected, NOW);
         assertThat(rejected.toString()).as("what goes to the DLQ is what was sent").isEqualTo(sent);
 
-        ObjectNode accepted = aStartupLog();
+        ObjectNode accepted = with(aStartupLog(), "uid", F.numberNode(42));
         assertThat(validator.validate(accepted, NOW).record()).isSameAs(accepted);
         assertThat(accepted.get("server_ts").asLong()).isEqualTo(NOW);
+        assertThat(accepted.get("uid").textValue()).isEqualTo("42");
     }
 
     @Test
