@@ -53,4 +53,19 @@ class BronzeQuerySuite extends SparkSuite {
     val txn = spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString)
     assert(txn.count() == 3, s"batch $replayed was not appended twice")
   }
+
+  test("a topic is appended from the partitions that hold it, and only its own rows of a partition it shares") {
+    val session = spark
+    import session.implicits._
+    val placed = spark.sparkContext.parallelize(Seq(("a", 1), ("a", 2), ("b", 3), ("a", 4), ("c", 5), ("c", 6)), 3)
+    val rows = placed.toDF("topic", "n")
+    val partitions = BronzeQuery.partitionsOfEachTopic(rows)
+    assert(partitions.toString == "{a=[0, 1], b=[1], c=[2]}")
+    val onlyB = BronzeQuery.onlyPartitions(rows, partitions.get("b"))
+    assert(onlyB.rdd.getNumPartitions == 1, "no task for a partition without the topic")
+    assert(onlyB.collect().map(_.getInt(1)).sorted.toSeq == Seq(3, 4))
+    val onlyA = BronzeQuery.onlyPartitions(rows, partitions.get("a"))
+    assert(onlyA.rdd.getNumPartitions == 2)
+    assert(onlyA.filter(col("topic") === "a").collect().map(_.getInt(1)).sorted.toSeq == Seq(1, 2, 4))
+  }
 }
