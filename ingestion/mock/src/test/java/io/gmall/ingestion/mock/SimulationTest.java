@@ -79,13 +79,21 @@ class SimulationTest {
         assertThat(actions.stream().filter(a -> a instanceof Action.SendLog)).hasSize(2000);
     }
 
+    /**
+     * Judged by a collector whose clock is the simulated one, or as far from it as the mock allows its clock to be:
+     * a month ahead (a past day replayed) or 12 h behind.
+     */
     @Test
-    void normalRecordsPassTheContractAndInvalidOnesDoNot() {
+    void normalRecordsPassTheContractAndInvalidOnesDoNotWhateverTheCollectorsClock() {
         LogValidator validator = new LogValidator();
-        for (Action a : all(new Simulation(config(5, 5000, 0.05, 0.05, 0.05, 2), "r"))) {
-            if (a instanceof Action.SendLog log) {
-                boolean accepted = validator.validate(log.record(), log.at()).accepted();
-                assertThat(accepted).as(log.kind() + " " + log.record()).isEqualTo(log.kind() != Action.Kind.INVALID);
+        List<Action> actions = all(new Simulation(config(5, 5000, 0.05, 0.05, 0.05, 2), "r"));
+        for (Duration collectorAhead : List.of(Duration.ZERO, Duration.ofDays(29), Duration.ofHours(-12))) {
+            for (Action a : actions) {
+                if (a instanceof Action.SendLog log) {
+                    boolean accepted = validator.validate(log.record().deepCopy(), log.at() + collectorAhead.toMillis()).accepted();
+                    assertThat(accepted).as("collector %s ahead: %s %s", collectorAhead, log.kind(), log.record())
+                            .isEqualTo(log.kind() != Action.Kind.INVALID);
+                }
             }
         }
     }
