@@ -75,6 +75,43 @@ public final class Elasticsearch implements Component {
         List<Path> state() {
             return List.of(conf, data, logs, tmp, run);
         }
+
+        /** Beside the state outside the checkout: the mark of the var/ it belongs to. */
+        Path ownerMark() {
+            return home.getParent().resolve("owner");
+        }
+
+        /**
+         * Makes the state outside the checkout this var/'s. A checkout removed and cloned again at the same path
+         * (as CI does) must not find the indices of the one before: its Kafka, HBase and lake start empty, so those
+         * documents would be neither the stream's nor the ledger's. State marked for another var/, or unmarked while
+         * this var/ never started Elasticsearch, is removed; an unmarked one this var/ did start (by a launcher from
+         * before the mark) is kept.
+         *
+         * @param varMark this var/'s mark, written here when it has none
+         * @param startedBefore whether this var/ has started Elasticsearch before
+         * @return whether earlier state was removed
+         */
+        boolean claim(Path varMark, boolean startedBefore) throws IOException {
+            String own = Files.exists(varMark) ? Files.readString(varMark).trim() : null;
+            String found = Files.exists(ownerMark()) ? Files.readString(ownerMark()).trim() : null;
+            boolean ours = own == null ? found == null && startedBefore : own.equals(found);
+            boolean removed = false;
+            for (Path dir : state()) {
+                if (!ours && Files.exists(dir)) {
+                    Distributions.deleteTree(dir);
+                    removed = true;
+                }
+            }
+            if (own == null) {
+                own = UUID.randomUUID().toString();
+                Files.createDirectories(varMark.getParent());
+                Files.writeString(varMark, own + "\n");
+            }
+            Files.createDirectories(ownerMark().getParent());
+            Files.writeString(ownerMark(), own + "\n");
+            return removed;
+        }
     }
 
     static Dirs dirs(Layout layout) {
@@ -105,6 +142,10 @@ public final class Elasticsearch implements Component {
         }
         installPlugin(ctx, dirs.home());
         if (ctx.root()) {
+            if (dirs.claim(ctx.layout().var().resolve("run/elasticsearch.owner"), Files.exists(logFile(ctx.layout())))) {
+                ctx.out().println("removed Elasticsearch's state in " + dirs.ownerMark().getParent()
+                        + ": it was left by an earlier checkout at this path, not made by this one's var/");
+            }
             keepEarlierData(ctx, dirs);
         }
         for (Path dir : dirs.state()) {
