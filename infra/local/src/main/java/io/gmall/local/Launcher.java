@@ -59,13 +59,18 @@ public final class Launcher {
         return new Layout(Path.of(System.getProperty("gmall.root", ".")));
     }
 
+    /** Not under any directory {@code clean} removes: a lock on a removed file would no longer keep anyone out. */
+    public static Path lockFile(Layout layout) {
+        return layout.var().resolve("launcher.lock");
+    }
+
     /**
      * Holds the launcher lock for the life of this process: two launchers changing the stack at once
      * (an operator's second terminal, a test run beside a demo) would start servers twice or stop them
      * mid-start. The lock is released by the operating system when the process ends.
      */
     static void lockStack(Layout layout) throws IOException {
-        Path lockFile = layout.var().resolve("run/launcher.lock");
+        Path lockFile = lockFile(layout);
         Files.createDirectories(lockFile.getParent());
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (channel.tryLock() == null) {

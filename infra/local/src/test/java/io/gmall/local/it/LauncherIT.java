@@ -11,14 +11,18 @@ import io.gmall.local.Stack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** The launcher's behaviour on the real stack: idempotent up, status, and a restart that keeps data. */
+/** The launcher's behaviour on the real stack: idempotent up, status, a restart that keeps data, one launcher at a time. */
 class LauncherIT {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -37,6 +41,22 @@ class LauncherIT {
             assertThat(line.state()).as(line.name()).isEqualTo("up");
             assertThat(line.healthy()).as(line.name() + ": " + line.health()).isTrue();
         });
+    }
+
+    @Test
+    void aSecondLauncherChangingTheStackIsRefusedAndChangesNothing() throws Exception {
+        long redis = stack.running(component("redis")).orElseThrow().pid();
+        try (FileChannel channel = FileChannel.open(Launcher.lockFile(layout), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            Process down = new ProcessBuilder(layout.root().resolve("gmall").toString(), "down", "redis")
+                    .directory(layout.root().toFile()).redirectErrorStream(true).start();
+            String said = new String(down.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(down.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+            assertThat(down.exitValue()).as(said).isNotZero();
+            assertThat(said).contains("another ./gmall is changing the stack");
+        }
+        assertThat(stack.running(component("redis")).orElseThrow().pid()).isEqualTo(redis);
     }
 
     @Test
