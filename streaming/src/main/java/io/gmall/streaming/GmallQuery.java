@@ -1,6 +1,7 @@
 package io.gmall.streaming;
 
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,15 +32,29 @@ public interface GmallQuery {
     /** Starts the query over {@code source}; the source is a Kafka stream in production, a MemoryStream in suites. */
     StreamingQuery start(Dataset<Row> source) throws TimeoutException;
 
-    /** The common shape of a query that applies each micro-batch with foreachBatch. */
+    /** The Spark local property that puts the jobs of the thread setting it into a fair-scheduler pool. */
+    String SCHEDULER_POOL = "spark.scheduler.pool";
+
+    /**
+     * The common shape of a query that applies each micro-batch with foreachBatch. Its jobs run in a fair-scheduler
+     * pool named after it (the query's thread inherits the pool from the thread that starts it): in one FIFO queue,
+     * a small batch of one query waits until every task of a large batch of another (bronze's Parquet) has a slot.
+     */
     static StreamingQuery startForEachBatch(StreamingConfig config, String name, Dataset<Row> rows, String outputMode,
                                             VoidFunction2<Dataset<Row>, Long> writer) throws TimeoutException {
-        return rows.writeStream()
-                .queryName(name)
-                .outputMode(outputMode)
-                .option("checkpointLocation", config.checkpoint(name).toString())
-                .trigger(Trigger.ProcessingTime(config.triggerOf(name).toMillis()))
-                .foreachBatch(writer)
-                .start();
+        SparkContext context = rows.sparkSession().sparkContext();
+        String callersPool = context.getLocalProperty(SCHEDULER_POOL);
+        context.setLocalProperty(SCHEDULER_POOL, name);
+        try {
+            return rows.writeStream()
+                    .queryName(name)
+                    .outputMode(outputMode)
+                    .option("checkpointLocation", config.checkpoint(name).toString())
+                    .trigger(Trigger.ProcessingTime(config.triggerOf(name).toMillis()))
+                    .foreachBatch(writer)
+                    .start();
+        } finally {
+            context.setLocalProperty(SCHEDULER_POOL, callersPool);
+        }
     }
 }

@@ -144,7 +144,9 @@ public final class StreamingApp implements Callable<Integer> {
         SparkSession.Builder builder = SparkSession.builder().appName(new org.apache.spark.SparkConf().get("spark.app.name", defaultName))
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.sql.streaming.stopTimeout", GRACEFUL_STOP.toMillis());
+                .config("spark.sql.streaming.stopTimeout", GRACEFUL_STOP.toMillis())
+                // The queries share the executors by fair shares of their pools (GmallQuery), not first come first served.
+                .config("spark.scheduler.mode", "FAIR");
         return builder.getOrCreate();
     }
 

@@ -52,7 +52,8 @@ public final class BronzeQuery implements GmallQuery {
     /**
      * The tables of a batch are appended side by side: a Delta commit is mostly the driver waiting on the file
      * system, so one topic's commit overlaps another's Parquet writing. The threads are started here, not inside
-     * a batch, so they do not inherit a batch's Spark local properties (its SQL execution id).
+     * a batch, so they do not inherit a batch's Spark local properties (its SQL execution id); each append puts
+     * itself in the query's scheduler pool.
      */
     private final ThreadPoolExecutor writers = new ThreadPoolExecutor(WRITERS, WRITERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "bronze-append");
@@ -100,8 +101,10 @@ public final class BronzeQuery implements GmallQuery {
             try {
                 Map<String, Set<Integer>> partitions = partitionsOfEachTopic(rows);
                 List<CompletableFuture<Void>> appends = new ArrayList<>();
-                partitions.forEach((topic, holding) -> appends.add(CompletableFuture.runAsync(
-                        () -> append(onlyPartitions(rows, holding).filter(col("topic").equalTo(topic)), topic, batchId), writers)));
+                partitions.forEach((topic, holding) -> appends.add(CompletableFuture.runAsync(() -> {
+                    rows.sparkSession().sparkContext().setLocalProperty(SCHEDULER_POOL, name());
+                    append(onlyPartitions(rows, holding).filter(col("topic").equalTo(topic)), topic, batchId);
+                }, writers)));
                 CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;

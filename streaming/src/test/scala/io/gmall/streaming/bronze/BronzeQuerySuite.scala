@@ -1,11 +1,17 @@
 package io.gmall.streaming.bronze
 
 import java.time.Duration
+import java.util.concurrent.ConcurrentLinkedQueue
 
-import io.gmall.streaming.{SparkSuite, StreamingConfig}
+import scala.collection.JavaConverters._
+
+import io.gmall.streaming.{GmallQuery, SparkSuite, StreamingConfig}
 import io.gmall.streaming.Records.{cdc, order, startup}
 import io.gmall.streaming.store.StoreRetry
+import org.apache.spark.scheduler.{SparkListener, SparkListenerJobStart}
 import org.apache.spark.sql.functions.col
+import org.scalatest.concurrent.Eventually.{eventually, timeout}
+import org.scalatest.time.SpanSugar._
 
 class BronzeQuerySuite extends SparkSuite {
 
@@ -52,6 +58,30 @@ class BronzeQuerySuite extends SparkSuite {
     assert(table("gmall.log.event").count() == 1)
     val txn = spark.read.format("delta").load(cfg.bronzeTable("gmall.log.startup").toString)
     assert(txn.count() == 3, s"batch $replayed was not appended twice")
+  }
+
+  test("every job of the query, the tables' appends on their own threads included, runs in the query's scheduler pool") {
+    val pools = new ConcurrentLinkedQueue[String]()
+    val listener = new SparkListener {
+      override def onJobStart(job: SparkListenerJobStart): Unit =
+        pools.add(String.valueOf(job.properties.getProperty(GmallQuery.SCHEDULER_POOL)))
+    }
+    val q = start()
+    spark.sparkContext.addSparkListener(listener)
+    try {
+      feed.send(startup("mid_1", at("2026-11-24T10:00:00")))
+      feed.sendTo("gmall.log.event", """{"event_id":"e","mid":"mid_1","ts":1}""")
+      drain(q)
+      assert(spark.sparkContext.getLocalProperty(GmallQuery.SCHEDULER_POOL) == null, "the caller's thread is left as it was")
+      // Listeners hear of jobs in order, later: once a last job of the test's own is heard of, so are the query's.
+      spark.sparkContext.setLocalProperty(GmallQuery.SCHEDULER_POOL, "test")
+      spark.sparkContext.parallelize(Seq(1)).count()
+      spark.sparkContext.setLocalProperty(GmallQuery.SCHEDULER_POOL, null)
+      eventually(timeout(30.seconds)) { assert(pools.contains("test")) }
+    } finally spark.sparkContext.removeSparkListener(listener)
+    assert(table("gmall.log.event").count() == 1)
+    assert(pools.size > 3, "the batch ran jobs")
+    assert(pools.asScala.toSet == Set("bronze", "test"))
   }
 
   test("a topic is appended from the partitions that hold it, and only its own rows of a partition it shares") {
