@@ -1,7 +1,5 @@
 package io.gmall.streaming.gmv;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.GmallQuery;
 import io.gmall.streaming.StreamingConfig;
@@ -36,7 +34,7 @@ public final class GmvQuery implements GmallQuery {
     /** The batch's order changes in binlog order per order (Kafka partition, then offset). */
     public static List<OrderChange> changes(Dataset<Row> kafkaRows) {
         List<OrderChange> out = new ArrayList<>();
-        for (Row r : CdcRows.parse(kafkaRows, CdcRows.ORDER_INFO).orderBy(col("partition"), col("offset")).collectAsList()) {
+        for (Row r : CdcRows.collectInBinlogOrder(CdcRows.parse(kafkaRows, CdcRows.ORDER_INFO))) {
             OrderChange c = new OrderChange(r.getAs("op"), CdcRows.values(r.getAs("before")), CdcRows.values(r.getAs("after")));
             if ((c.after() != null ? c.after() : c.before()) != null) {
                 out.add(c);

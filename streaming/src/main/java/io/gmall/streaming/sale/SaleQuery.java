@@ -76,8 +76,7 @@ public final class SaleQuery implements GmallQuery {
 
     private static List<SaleJoiner.Change> changes(Dataset<Row> batch, String topic, StructType schema) {
         List<SaleJoiner.Change> out = new ArrayList<>();
-        Dataset<Row> rows = CdcRows.parse(batch.filter(col("topic").equalTo(topic)), schema).orderBy(col("partition"), col("offset"));
-        for (Row r : rows.collectAsList()) {
+        for (Row r : CdcRows.collectInBinlogOrder(CdcRows.parse(batch.filter(col("topic").equalTo(topic)), schema))) {
             Map<String, Object> before = CdcRows.values(r.getAs("before"));
             Map<String, Object> after = CdcRows.values(r.getAs("after"));
             Map<String, Object> any = after != null ? after : before;
