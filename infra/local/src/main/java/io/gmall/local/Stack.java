@@ -17,6 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -24,7 +27,7 @@ import java.util.stream.Collectors;
 /**
  * The local stack: a table of components in dependency order. {@code up} starts in waves (every
  * component whose dependencies are healthy starts at once, then each is awaited); {@code down}
- * stops in reverse order.
+ * stops in reverse waves.
  */
 public final class Stack {
 
@@ -186,38 +189,65 @@ public final class Stack {
                 + (last == null ? "" : " (last probe: " + reason(last) + ")"));
     }
 
-    /** Stops the named components (all when none are named) in reverse dependency order. */
+    /**
+     * Stops the named components (all when none are named) in reverse dependency order, in waves: every component
+     * that no component still running among the named depends on is stopped at once, and the wave is awaited before
+     * the next. A stop is mostly waiting for a server to shut down, so a wave takes as long as its slowest server.
+     */
     public boolean down(List<String> names) {
-        List<Component> selected = new ArrayList<>(named(names));
-        java.util.Collections.reverse(selected);
+        List<Component> selected = named(names);
+        Set<String> pending = selected.stream().map(Component::name).collect(Collectors.toCollection(LinkedHashSet::new));
         boolean ok = true;
-        for (Component c : selected) {
-            Path pidFile = c.pidFile(ctx.layout());
-            Optional<ProcessHandle> live = running(c);
-            if (live.isPresent()) {
-                long t0 = System.nanoTime();
-                try {
-                    boolean killed = ProcessControl.stop(live.get(), ctx.config().stopTimeout());
-                    ctx.out().printf("%-14s stopped (pid %d, %.1f s%s)%n", c.name(), live.get().pid(),
-                            (System.nanoTime() - t0) / 1e9, killed ? ", killed after the grace period" : "");
-                } catch (RuntimeException e) {
-                    ok = false;
-                    report(c, reason(e));
-                }
-            } else {
-                ctx.out().printf("%-14s not running%n", c.name());
-            }
+        while (!pending.isEmpty()) {
+            List<Component> wave = selected.stream().filter(c -> pending.contains(c.name()))
+                    .filter(c -> selected.stream().noneMatch(d -> pending.contains(d.name()) && d.dependsOn().contains(c.name())))
+                    .toList();
+            ExecutorService stoppers = Executors.newFixedThreadPool(wave.size());
             try {
-                Files.deleteIfExists(pidFile);
-            } catch (IOException e) {
-                ok = false;
-                report(c, "cannot remove " + pidFile + ": " + e.getMessage());
-            }
-            for (int port : c.ports(ctx.config())) {
-                if (!portFree(port)) {
-                    ok = false;
-                    report(c, "port " + port + " is still in use after stopping");
+                List<Future<Boolean>> stops = wave.stream().map(c -> stoppers.submit(() -> stop(c))).toList();
+                for (Future<Boolean> stop : stops) {
+                    ok &= stop.get();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                stoppers.shutdownNow();
+            }
+            wave.forEach(c -> pending.remove(c.name()));
+        }
+        return ok;
+    }
+
+    private boolean stop(Component c) {
+        boolean ok = true;
+        Path pidFile = c.pidFile(ctx.layout());
+        Optional<ProcessHandle> live = running(c);
+        if (live.isPresent()) {
+            long t0 = System.nanoTime();
+            try {
+                boolean killed = ProcessControl.stop(live.get(), ctx.config().stopTimeout());
+                ctx.out().printf("%-14s stopped (pid %d, %.1f s%s)%n", c.name(), live.get().pid(),
+                        (System.nanoTime() - t0) / 1e9, killed ? ", killed after the grace period" : "");
+            } catch (RuntimeException e) {
+                ok = false;
+                report(c, reason(e));
+            }
+        } else {
+            ctx.out().printf("%-14s not running%n", c.name());
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            ok = false;
+            report(c, "cannot remove " + pidFile + ": " + e.getMessage());
+        }
+        for (int port : c.ports(ctx.config())) {
+            if (!portFree(port)) {
+                ok = false;
+                report(c, "port " + port + " is still in use after stopping");
             }
         }
         return ok;

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ class StackTest {
     }
 
     @Test
-    void downStopsInReverseOrderAndRemovesPidFiles() {
+    void downStopsDependentsFirstAndRemovesPidFiles() {
         stack.up(List.of());
         ProcessHandle dbProcess = stack.running(db).orElseThrow();
         output.reset();
@@ -135,10 +136,56 @@ class StackTest {
         assertThat(stack.down(List.of())).isTrue();
 
         String out = output();
-        assertThat(out.indexOf("app ")).isLessThan(out.indexOf("queue ")).isLessThan(out.indexOf("db "));
+        assertThat(out.indexOf("app ")).isLessThan(out.indexOf("queue ")).isLessThan(out.length());
+        assertThat(out.indexOf("app ")).isLessThan(out.indexOf("db ")).isGreaterThanOrEqualTo(0);
         assertThat(dbProcess.isAlive()).isFalse();
         assertThat(ctx.layout().pidFile("db")).doesNotExist();
         assertThat(stack.status(List.of())).allSatisfy(line -> assertThat(line.state()).isEqualTo("down"));
+    }
+
+    @Test
+    void downStopsADependentBeforeItsDependenciesAndIndependentServersSideBySide() throws Exception {
+        Path signals = root.resolve("signals.log");
+        FakeComponent slowDb = slowToStop("db", List.of(), signals);
+        FakeComponent slowQueue = slowToStop("queue", List.of(), signals);
+        FakeComponent slowApp = slowToStop("app", List.of("db", "queue"), signals);
+        Stack slow = new Stack(List.of(slowDb, slowQueue, slowApp), ctx);
+        assertThat(slow.up(List.of()).ok()).as(output()).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (countHandlers(signals) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(slow.down(List.of())).as(output()).isTrue();
+
+        List<String> seen = Files.readAllLines(signals).stream().filter(l -> !l.startsWith("handling")).toList();
+        assertThat(seen).hasSize(6);
+        assertThat(seen.subList(0, 2)).as("the dependent's shutdown, whole, before its dependencies hear of it").containsExactly("term app", "exit app");
+        assertThat(seen.subList(2, 4)).as("both dependencies told before either has exited").containsExactlyInAnyOrder("term db", "term queue");
+        assertThat(seen.subList(4, 6)).containsExactlyInAnyOrder("exit db", "exit queue");
+    }
+
+    private static long countHandlers(Path signals) throws IOException {
+        return Files.exists(signals) ? Files.readAllLines(signals).stream().filter(l -> l.startsWith("handling")).count() : 0;
+    }
+
+    /** A server that takes half a second to shut down on SIGTERM, and appends when it was told and when it exits. */
+    private FakeComponent slowToStop(String name, List<String> dependsOn, Path signals) throws IOException {
+        String script = """
+                import signal, sys, time
+                def note(what):
+                    with open(%s, 'a') as f:
+                        f.write(what + ' %s\\n')
+                def term(*_):
+                    note('term')
+                    time.sleep(0.5)
+                    note('exit')
+                    sys.exit(0)
+                signal.signal(signal.SIGTERM, term)
+                note('handling')
+                time.sleep(300)
+                """.formatted("'" + signals + "'", name);
+        return new FakeComponent(name, dependsOn, freePort(), script, journal);
     }
 
     @Test
