@@ -15,13 +15,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall orchestrate --date D}: the nightly graph run here, without Airflow. Tasks run one at a time in
  * dependency order (two cores: the reconcile steps are Spark jobs that use both), each as
  * {@code <reconcile command> --date D --step S --run-id R}; a failed or timed-out try is retried after the task's
- * delay; a task whose upstream failed is not run. Prints a summary and exits 1 when any task failed.
+ * delay; a task whose upstream failed is not run. Prints a summary and exits 1 when any task failed. {@code --tasks}
+ * runs a part of the graph, as Airflow's clearing of a task does.
  */
 @Command(name = "orchestrate", mixinStandardHelpOptions = true, description = "Run the nightly task graph for a business day, here.")
 public final class LocalRunner implements Callable<Integer> {
@@ -37,6 +40,13 @@ public final class LocalRunner implements Callable<Integer> {
 
     @Option(names = "--retry-delay-seconds", description = "overrides every task's delay between tries")
     Integer retryDelayOverride;
+
+    @Option(names = "--tasks", split = ",", paramLabel = "ID",
+            description = "only these tasks, in the graph's order, as an operator re-runs a step of a day; the tasks they depend on are taken as done")
+    List<String> only;
+
+    @Spec
+    CommandSpec spec;
 
     /** How a task ended. */
     public enum State { SUCCESS, FAILED, UPSTREAM_FAILED }
@@ -57,6 +67,11 @@ public final class LocalRunner implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TaskGraph graph = TaskGraph.load(graphFile);
+        List<String> known = graph.tasks().stream().map(TaskGraph.Task::id).toList();
+        if (only != null && !known.containsAll(only)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tasks: no task " + String.join(", ",
+                    only.stream().filter(t -> !known.contains(t)).toList()) + " in " + graph.dagId() + "; its tasks are " + String.join(", ", known));
+        }
         String runId = "local__" + date + "__" + UUID.randomUUID().toString().substring(0, 8);
         System.out.println("orchestrate " + graph.dagId() + " for " + date + ", run " + runId);
         List<Result> results = run(graph, date, runId, LocalRunner::process);
@@ -70,6 +85,9 @@ public final class LocalRunner implements Callable<Integer> {
         Map<String, Result> results = new LinkedHashMap<>();
         Set<String> failed = new HashSet<>();
         for (TaskGraph.Task task : graph.order()) {
+            if (only != null && !only.contains(task.id())) {
+                continue;
+            }
             if (task.upstream().stream().anyMatch(failed::contains)) {
                 failed.add(task.id());
                 results.put(task.id(), new Result(task.id(), State.UPSTREAM_FAILED, 0, Duration.ZERO));

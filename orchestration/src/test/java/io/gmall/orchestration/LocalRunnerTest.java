@@ -2,12 +2,15 @@ package io.gmall.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The runner's order, retries, time-outs and skipping, with tries scripted instead of processes. */
 class LocalRunnerTest {
@@ -59,5 +62,29 @@ class LocalRunnerTest {
         assertThat(byTask.get("reconcile_dau").state()).isEqualTo(LocalRunner.State.SUCCESS);
         assertThat(byTask.get("vacuum").state()).isEqualTo(LocalRunner.State.UPSTREAM_FAILED);
         assertThat(steps).doesNotContain("vacuum");
+    }
+
+    @Test
+    void onlyTheChosenTasksRunInTheGraphsOrderTakingTheirUpstreamAsDone() throws Exception {
+        LocalRunner runner = new LocalRunner();
+        runner.reconcile = List.of("./gmall", "reconcile");
+        runner.only = List.of("publish_report", "reconcile_alerts");
+        List<LocalRunner.Result> results = runner.run(TaskGraph.load(TaskGraphTest.NIGHTLY), "2026-11-24", "run-1", this::scripted);
+
+        assertThat(results).extracting(LocalRunner.Result::task).containsExactly("reconcile_alerts", "publish_report");
+        assertThat(results).allMatch(r -> r.state() == LocalRunner.State.SUCCESS);
+        assertThat(steps).containsExactly("alerts", "report");
+    }
+
+    @Test
+    void anUnknownTaskIsRefusedNamingTheGraphsTasks() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new LocalRunner());
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute("--date", "2026-11-24", "--graph", TaskGraphTest.NIGHTLY.toString(), "--reconcile", "true",
+                "--tasks", "reconcile_dau,reconcile_daus");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("--tasks: no task reconcile_daus in gmall_nightly; its tasks are wait_bronze, compact, reconcile_dau");
     }
 }
