@@ -10,6 +10,7 @@ import io.gmall.streaming.store.StoreRetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,17 +81,20 @@ public final class StreamBench implements Callable<Integer> {
                 load.sent().forEach((k, v) -> byKind.put(k, v.get()));
                 System.out.printf("backlog: %,d records in %.1f s (%,.0f records/s): %s%n", total, produceSeconds, total / produceSeconds, byKind);
 
-                double ceiling = bareRead(spark, stack, total);
-                report.put("ceiling: bare read and count", String.format("%,.0f records/s", ceiling));
+                Phase bare = bareRead(spark, stack, total);
+                double ceiling = bare.rate();
+                report.put("ceiling: bare read and count", bare.describe());
                 for (String name : StreamingConfig.QUERIES.stream().sorted().toList()) {
                     StreamingConfig config = stack.config(name, 0);
                     long input = inputOf(name, byKind);
-                    double rate = catchUp(spark, stack, config, List.of(name), input);
-                    report.put("catch-up " + name, String.format("%,.0f records/s (%.0f %% of the ceiling)", rate, 100 * rate / ceiling));
+                    report.put("catch-up " + name, catchUp(spark, stack, config, List.of(name), input).describe(ceiling));
                 }
                 StreamingConfig all = stack.config("all", 0);
-                double whole = catchUp(spark, stack, all, List.copyOf(StreamingConfig.QUERIES), total);
-                report.put("catch-up whole application", String.format("%,.0f records/s (%.0f %% of the ceiling)", whole, 100 * whole / ceiling));
+                Phase whole = catchUp(spark, stack, all, List.copyOf(StreamingConfig.QUERIES), total);
+                report.put("catch-up whole application", whole.describe(ceiling));
+                int cores = Runtime.getRuntime().availableProcessors();
+                report.put("most the driver's CPU allows on " + cores + " cores", String.format(
+                        "%,.0f records/s (the whole application's CPU a record; the servers' own CPU not counted)", cores * 1e6 / whole.cpuMicrosPerRecord()));
 
                 int sustained = sustained(spark, stack, load, report);
                 report.put("sustained rate at p95 freshness <= 5 s", sustained == 0 ? "none of the rates tried" : String.format("%,d records/s", sustained));
@@ -117,10 +121,35 @@ public final class StreamBench implements Callable<Integer> {
         };
     }
 
+    /**
+     * A phase's rate and the CPU this JVM (Spark's driver and, locally, its executors) spent on each record. The stack's
+     * servers (Kafka serving the reads, the stores taking the writes) are not counted.
+     */
+    private record Phase(double rate, double cpuMicrosPerRecord, double cores) {
+        static Phase of(long records, long startedNanos, Duration cpuBefore) {
+            double seconds = (System.nanoTime() - startedNanos) / 1e9;
+            double cpuSeconds = driverCpu().minus(cpuBefore).toNanos() / 1e9;
+            return new Phase(records / seconds, 1e6 * cpuSeconds / records, cpuSeconds / seconds);
+        }
+
+        String describe() {
+            return String.format("%,.0f records/s, %.0f µs of driver CPU a record, %.2f cores", rate, cpuMicrosPerRecord, cores);
+        }
+
+        String describe(double ceiling) {
+            return describe() + String.format("; %.0f %% of the ceiling", 100 * rate / ceiling);
+        }
+    }
+
+    private static Duration driverCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** The ceiling: a bare query over the same topics that only counts each micro-batch. */
-    private double bareRead(SparkSession spark, BenchStack stack, long total) throws Exception {
+    private Phase bareRead(SparkSession spark, BenchStack stack, long total) throws Exception {
         StreamingConfig config = stack.config("bare", 0);
         AtomicLong counted = new AtomicLong();
+        Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
         StreamingQuery q = spark.readStream().format("kafka")
                 .option("kafka.bootstrap.servers", config.kafkaBootstrap)
@@ -136,24 +165,24 @@ public final class StreamBench implements Callable<Integer> {
                 })
                 .start();
         q.awaitTermination();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("ceiling: read and counted %,d of %,d records in %.1f s%n", counted.get(), total, seconds);
-        return counted.get() / seconds;
+        System.out.printf("ceiling: read and counted %,d of %,d records in %.1f s%n", counted.get(), total, (System.nanoTime() - t0) / 1e9);
+        return Phase.of(counted.get(), t0, cpu0);
     }
 
     /** Starts the queries over the backlog and waits until they have processed all of it. */
-    private double catchUp(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names, long input) throws Exception {
+    private Phase catchUp(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names, long input) throws Exception {
         List<StreamingQuery> running = start(spark, stack, config, names);
+        Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
         for (StreamingQuery q : running) {
             q.processAllAvailable();
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Phase phase = Phase.of(input, t0, cpu0);
         for (StreamingQuery q : running) {
             q.stop();
         }
-        System.out.printf("catch-up %s: %,d records in %.1f s%n", names, input, seconds);
-        return input / seconds;
+        System.out.printf("catch-up %s: %,d records in %.1f s%n", names, input, input / phase.rate());
+        return phase;
     }
 
     private List<StreamingQuery> start(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names) throws Exception {
