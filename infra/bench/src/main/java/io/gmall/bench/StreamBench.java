@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +29,10 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall bench stream}: catch-up rates of each query and of the whole application over a backlog,
@@ -40,12 +45,16 @@ public final class StreamBench implements Callable<Integer> {
 
     private static final long FRESHNESS_LIMIT_MS = 5000;
 
+    @Spec
+    CommandSpec spec;
     @Option(names = "--records", defaultValue = "2000000", description = "backlog size (default ${DEFAULT-VALUE})")
     long records;
     @Option(names = "--rates", defaultValue = "1000,2000,5000,10000,20000", split = ",", description = "input rates tried, records/s (default ${DEFAULT-VALUE})")
     List<Integer> rates;
     @Option(names = "--rate-seconds", defaultValue = "30", description = "seconds each rate is held (default ${DEFAULT-VALUE})")
     int rateSeconds;
+    @Option(names = "--queries", split = ",", description = "only these queries' catch-up, without the whole application's or the sustained rate (default: all of them)")
+    List<String> queries = List.copyOf(StreamingConfig.QUERIES);
     @Option(names = "--trigger-seconds", defaultValue = "1", description = "trigger interval while measuring freshness (default ${DEFAULT-VALUE})")
     int triggerSeconds;
 
@@ -59,6 +68,11 @@ public final class StreamBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String q : queries) {
+            if (!StreamingConfig.QUERIES.contains(q)) {
+                throw new ParameterException(spec.commandLine(), "unknown query '" + q + "'; the queries are " + new TreeSet<>(StreamingConfig.QUERIES));
+            }
+        }
         Path root = Path.of(System.getProperty("gmall.root", "."));
         StreamingConfig base = StreamingConfig.load(null, System.getenv(), System.getProperties());
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -84,20 +98,14 @@ public final class StreamBench implements Callable<Integer> {
                 Phase bare = bareRead(spark, stack, total);
                 double ceiling = bare.rate();
                 report.put("ceiling: bare read and count", bare.describe());
-                for (String name : StreamingConfig.QUERIES.stream().sorted().toList()) {
+                for (String name : queries.stream().sorted().toList()) {
                     StreamingConfig config = stack.config(name, 0);
                     long input = inputOf(name, byKind);
                     report.put("catch-up " + name, catchUp(spark, stack, config, List.of(name), input).describe(ceiling));
                 }
-                StreamingConfig all = stack.config("all", 0);
-                Phase whole = catchUp(spark, stack, all, List.copyOf(StreamingConfig.QUERIES), total);
-                report.put("catch-up whole application", whole.describe(ceiling));
-                int cores = Runtime.getRuntime().availableProcessors();
-                report.put("most the driver's CPU allows on " + cores + " cores", String.format(
-                        "%,.0f records/s (the whole application's CPU a record; the servers' own CPU not counted)", cores * 1e6 / whole.cpuMicrosPerRecord()));
-
-                int sustained = sustained(spark, stack, load, report);
-                report.put("sustained rate at p95 freshness <= 5 s", sustained == 0 ? "none of the rates tried" : String.format("%,d records/s", sustained));
+                if (Set.copyOf(queries).equals(StreamingConfig.QUERIES)) {
+                    whole(spark, stack, load, total, ceiling, report);
+                }
             }
         } finally {
             spark.stop();
@@ -108,6 +116,18 @@ public final class StreamBench implements Callable<Integer> {
         System.out.println("gmall bench stream (" + Runtime.getRuntime().availableProcessors() + " cores)");
         report.forEach((k, v) -> System.out.printf("  %-48s %s%n", k, v));
         return 0;
+    }
+
+    /** The whole application: its catch-up over the backlog, then the highest input rate it sustains. */
+    private void whole(SparkSession spark, BenchStack stack, MockShapedLoad load, long total, double ceiling, Map<String, String> report)
+            throws Exception {
+        Phase whole = catchUp(spark, stack, stack.config("all", 0), List.copyOf(StreamingConfig.QUERIES), total);
+        report.put("catch-up whole application", whole.describe(ceiling));
+        int cores = Runtime.getRuntime().availableProcessors();
+        report.put("most the driver's CPU allows on " + cores + " cores", String.format(
+                "%,.0f records/s (the whole application's CPU a record; the servers' own CPU not counted)", cores * 1e6 / whole.cpuMicrosPerRecord()));
+        int sustained = sustained(spark, stack, load, report);
+        report.put("sustained rate at p95 freshness <= 5 s", sustained == 0 ? "none of the rates tried" : String.format("%,d records/s", sustained));
     }
 
     private static long inputOf(String query, Map<String, Long> byKind) {

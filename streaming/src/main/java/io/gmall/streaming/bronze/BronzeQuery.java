@@ -2,8 +2,8 @@ package io.gmall.streaming.bronze;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.unix_millis;
 
 import io.gmall.streaming.GmallQuery;
@@ -28,7 +28,10 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.DataTypes;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -45,6 +48,7 @@ public final class BronzeQuery implements GmallQuery {
 
     public static final String TXN_APP_ID = "gmall.streaming.bronze";
     private static final int WRITERS = 4;
+    private static final UserDefinedFunction RECORD_TS = udf(new RecordTs(), DataTypes.LongType);
 
     private final StreamingConfig config;
     private final StoreRetry retry;
@@ -86,30 +90,23 @@ public final class BronzeQuery implements GmallQuery {
     public Dataset<Row> rows(Dataset<Row> kafkaRows) {
         Dataset<Row> typed = kafkaRows.select(
                 col("topic"), col("partition"), col("offset"), col("timestamp"),
-                col("key").cast("string").as("key"), col("value").cast("string").as("value"));
-        return typed
-                .withColumn("event_ms", coalesce(get_json_object(col("value"), "$.ts").cast("long"), unix_millis(col("timestamp"))))
-                .withColumn(BusinessTime.DT, time.dayOf(col("event_ms")));
+                col("key").cast("string").as("key"), col("value").cast("string").as("value"),
+                coalesce(RECORD_TS.apply(col("value")), unix_millis(col("timestamp"))).as("event_ms"));
+        return typed.withColumn(BusinessTime.DT, time.dayOf(col("event_ms")));
     }
 
     @Override
     public StreamingQuery start(Dataset<Row> source) throws TimeoutException {
         return GmallQuery.startForEachBatch(config, name(), rows(source), "append", (batch, batchId) -> {
-            // The raw values are all distinct: compressing the cached batch would only hash each of them in vain.
-            batch.sparkSession().conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
-            Dataset<Row> rows = batch.persist();
             try {
-                Map<String, Set<Integer>> partitions = partitionsOfEachTopic(rows);
                 List<CompletableFuture<Void>> appends = new ArrayList<>();
-                partitions.forEach((topic, holding) -> appends.add(CompletableFuture.runAsync(() -> {
-                    rows.sparkSession().sparkContext().setLocalProperty(SCHEDULER_POOL, name());
-                    append(onlyPartitions(rows, holding).filter(col("topic").equalTo(topic)), topic, batchId);
+                partitionsOfEachTopic(batch).forEach((topic, holding) -> appends.add(CompletableFuture.runAsync(() -> {
+                    batch.sparkSession().sparkContext().setLocalProperty(SCHEDULER_POOL, name());
+                    append(onlyPartitions(batch, holding).filter(col("topic").equalTo(topic)), topic, batchId);
                 }, writers)));
                 CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
-            } finally {
-                rows.unpersist();
             }
         });
     }
@@ -119,19 +116,28 @@ public final class BronzeQuery implements GmallQuery {
      * so a topic's rows sit in a few of them; appending a topic from all of them would run a write task (its Hadoop
      * configuration, its generated statistics code) for every partition of every other topic: 168 empty tasks of 196
      * in a batch of the seven topics, each with four partitions.
+     *
+     * <p>A batch read straight from Kafka says so without a job: its partitions are Kafka's offset ranges (see
+     * {@link KafkaLineage}), and each topic's append then reads only its own ranges, once. Any other batch is
+     * scanned for it.
      */
     static Map<String, Set<Integer>> partitionsOfEachTopic(Dataset<Row> rows) {
-        Map<String, Set<Integer>> partitions = new TreeMap<>();
-        for (Row r : rows.select(col("topic"), spark_partition_id()).distinct().collectAsList()) {
-            partitions.computeIfAbsent(r.getString(0), t -> new TreeSet<>()).add(r.getInt(1));
-        }
-        return partitions;
+        return KafkaLineage.topicsOfPartitions(rows.queryExecution().toRdd()).orElseGet(() -> {
+            Map<String, Set<Integer>> partitions = new TreeMap<>();
+            for (Row r : rows.select(col("topic"), spark_partition_id()).distinct().collectAsList()) {
+                partitions.computeIfAbsent(r.getString(0), t -> new TreeSet<>()).add(r.getInt(1));
+            }
+            return partitions;
+        });
     }
 
-    /** The rows of {@code rows} in the given partitions, without a task for the others. */
+    /**
+     * The rows of {@code rows} in the given partitions, without a task for the others. They stay in Spark's internal
+     * form: going through {@code Dataset.rdd()} would convert each of them to a {@code Row} and back.
+     */
     static Dataset<Row> onlyPartitions(Dataset<Row> rows, Set<Integer> keep) {
-        RDD<Row> pruned = PartitionPruningRDD.create(rows.rdd(), new PartitionIn(keep));
-        return rows.sparkSession().createDataFrame(pruned, rows.schema());
+        RDD<InternalRow> pruned = PartitionPruningRDD.create(rows.queryExecution().toRdd(), new PartitionIn(keep));
+        return rows.sparkSession().internalCreateDataFrame(pruned, rows.schema(), false);
     }
 
     private static final class PartitionIn extends AbstractFunction1<Object, Object> implements Serializable {
