@@ -1,10 +1,11 @@
 package io.gmall.streaming;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,6 +30,8 @@ public final class LogRows {
             .add("npgid", DataTypes.IntegerType)
             .add("itemid", DataTypes.IntegerType);
 
+    private static final UserDefinedFunction PARSE = udf(new LogValueParser(SCHEMA), SCHEMA);
+
     private LogRows() {
     }
 
@@ -39,7 +42,7 @@ public final class LogRows {
      */
     public static Dataset<Row> parse(Dataset<Row> kafkaRows) {
         return kafkaRows
-                .select(from_json(col("value").cast("string"), SCHEMA).as("r"))
+                .select(PARSE.apply(col("value").cast("binary")).as("r"))
                 .select("r.*")
                 .filter(col("mid").isNotNull().and(col("ts").isNotNull()).and(col("event_id").isNotNull()));
     }
