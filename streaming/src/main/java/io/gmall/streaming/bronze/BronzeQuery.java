@@ -48,6 +48,7 @@ public final class BronzeQuery implements GmallQuery {
 
     public static final String TXN_APP_ID = "gmall.streaming.bronze";
     private static final int WRITERS = 4;
+    private static final int DAYS_OPEN_A_TASK = 4;
     private static final UserDefinedFunction RECORD_TS = udf(new RecordTs(), DataTypes.LongType);
 
     private final StreamingConfig config;
@@ -97,6 +98,10 @@ public final class BronzeQuery implements GmallQuery {
 
     @Override
     public StreamingQuery start(Dataset<Row> source) throws TimeoutException {
+        // A task writes one Kafka partition's records, nearly all of one business day: with a writer open for each day
+        // it meets (up to a few, then sorted as before), it no longer sorts its rows by day first (a tenth of its CPU).
+        // The session's only file writer is bronze.
+        source.sparkSession().conf().set("spark.sql.maxConcurrentOutputFileWriters", String.valueOf(DAYS_OPEN_A_TASK));
         return GmallQuery.startForEachBatch(config, name(), rows(source), "append", (batch, batchId) -> {
             try {
                 List<CompletableFuture<Void>> appends = new ArrayList<>();

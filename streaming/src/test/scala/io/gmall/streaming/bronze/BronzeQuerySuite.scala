@@ -42,6 +42,17 @@ class BronzeQuerySuite extends SparkSuite {
     assert(startups.filter(col("value").contains("\"mid\":\"mid_1\"")).count() == 2, "the raw value is kept")
   }
 
+  test("a partition holding more days than a task keeps open lands each record in its own day") {
+    val q = start()
+    val days = (1 to 9).map(d => f"2026-11-$d%02d")
+    feed.send(days.reverse.flatMap(d => Seq(startup("mid_" + d, at(d + "T12:00:00")), startup("mid_" + d, at(d + "T23:59:59")))): _*)
+    drain(q)
+    val landed = table("gmall.log.startup").select("dt", "value").collect().map(r => r.getString(0) -> r.getString(1))
+    assert(landed.length == 18)
+    assert(landed.forall { case (dt, value) => value.contains("\"mid\":\"mid_" + dt + "\"") })
+    assert(landed.map(_._1).toSet == days.toSet)
+  }
+
   test("a batch replayed after Delta committed is skipped: every record appears once by (partition, offset)") {
     val q = start()
     feed.send(startup("mid_1", at("2026-11-24T10:00:00")))
