@@ -11,6 +11,7 @@ import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,6 +37,18 @@ public final class BusinessTime implements Serializable {
             .mapToObj(h -> h < 10 ? "0" + h : Integer.toString(h)).toList();
 
     private final String zone;
+    /**
+     * The last day and hour looked up, with the instants that bound them: records come mostly in time order, so most
+     * lookups are a comparison instead of a time-zone conversion and a formatting. Immutable, so threads may share it.
+     */
+    private transient volatile Bucket lastDay;
+    private transient volatile Bucket lastHour;
+
+    private record Bucket(long from, long until, String label) {
+        boolean holds(long epochMillis) {
+            return epochMillis >= from && epochMillis < until;
+        }
+    }
 
     public BusinessTime(ZoneId zone) {
         this.zone = zone.getId();
@@ -43,12 +56,27 @@ public final class BusinessTime implements Serializable {
 
     /** {@code yyyy-MM-dd} of an epoch-ms instant in the business zone. */
     public String day(long epochMillis) {
-        return DateTimeFormatter.ISO_LOCAL_DATE.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)));
+        Bucket last = lastDay;
+        if (last == null || !last.holds(epochMillis)) {
+            LocalDate date = Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)).toLocalDate();
+            last = new Bucket(date.atStartOfDay(ZoneId.of(zone)).toInstant().toEpochMilli(),
+                    date.plusDays(1).atStartOfDay(ZoneId.of(zone)).toInstant().toEpochMilli(), DateTimeFormatter.ISO_LOCAL_DATE.format(date));
+            lastDay = last;
+        }
+        return last.label();
     }
 
     /** {@code 00}–{@code 23}: the hour of an epoch-ms instant in the business zone. */
     public String hour(long epochMillis) {
-        return HOURS.get(Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)).getHour());
+        Bucket last = lastHour;
+        if (last == null || !last.holds(epochMillis)) {
+            ZonedDateTime start = Instant.ofEpochMilli(epochMillis).atZone(ZoneId.of(zone)).truncatedTo(ChronoUnit.HOURS);
+            // The next local hour, not an hour later: a shift of half an hour makes an hour of 30 or 90 minutes.
+            ZonedDateTime next = start.toLocalDateTime().truncatedTo(ChronoUnit.HOURS).plusHours(1).atZone(ZoneId.of(zone));
+            last = new Bucket(start.toInstant().toEpochMilli(), next.toInstant().toEpochMilli(), HOURS.get(start.getHour()));
+            lastHour = last;
+        }
+        return last.label();
     }
 
     /** The 25 instants (epoch ms) that bound the hours {@code 00}–{@code 23} of a business day; the last is the next day's start. */

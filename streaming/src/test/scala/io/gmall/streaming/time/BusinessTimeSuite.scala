@@ -44,6 +44,22 @@ class BusinessTimeSuite extends StreamTest {
     assert(newYork.day(millis("2026-03-08T04:59:59Z")) == "2026-03-07")
   }
 
+  test("day and hour agree with the zone's calendar for instants in any order, across midnights and clock changes") {
+    val random = new scala.util.Random(7)
+    for (zone <- Seq("Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe")) {
+      val time = new BusinessTime(ZoneId.of(zone))
+      for (around <- Seq("2026-03-08T07:00:00Z", "2026-04-04T15:00:00Z", "2026-10-03T15:30:00Z", "2026-11-01T06:00:00Z", "2026-11-24T16:00:00Z")) {
+        var t = millis(around) - 3 * 3600 * 1000L
+        for (_ <- 1 to 2000) {
+          t += random.nextInt(12 * 60 * 1000) - 3 * 60 * 1000
+          val local = Instant.ofEpochMilli(t).atZone(ZoneId.of(zone))
+          assert(time.day(t) == local.toLocalDate.toString, s"$zone $local")
+          assert(time.hour(t) == f"${local.getHour}%02d", s"$zone $local")
+        }
+      }
+    }
+  }
+
   test("event_time is the event's own instant") {
     val df = shanghai.withBuckets(Seq(millis("2026-11-24T16:00:00Z")).toDF("ts"), "ts")
     val eventTime = df.select(BusinessTime.EVENT_TIME).as[java.sql.Timestamp].head()
