@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -254,8 +255,8 @@ public final class StreamBench implements Callable<Integer> {
                 boolean keptUp = drainSeconds < triggerSeconds + 2.0 * FRESHNESS_LIMIT_MS / 1000.0
                         && lakeDrainSeconds < 2.0 * config.bronzeTrigger.toSeconds() + 2.0 * FRESHNESS_LIMIT_MS / 1000.0;
                 report.put("freshness p95 at " + String.format("%,d", rate) + " records/s",
-                        String.format("%.1f s (%,d records in %.0f s; drained %.1f s after the load stopped, bronze %.1f s)",
-                                p95 / 1000.0, written, producedFor / 1000.0, drainSeconds, lakeDrainSeconds));
+                        String.format("%.1f s (%,d records in %.0f s; drained %.1f s after the load stopped, bronze %.1f s; batch p95 %s)",
+                                p95 / 1000.0, written, producedFor / 1000.0, drainSeconds, lakeDrainSeconds, batchDurations(t0)));
                 if (p95 > FRESHNESS_LIMIT_MS || !keptUp) {
                     break;
                 }
@@ -268,6 +269,18 @@ public final class StreamBench implements Callable<Integer> {
             lake.get(0).stop();
         }
         return best;
+    }
+
+    /** Each query's p95 batch duration since {@code since}, over its batches that read rows: where freshness goes. */
+    private String batchDurations(long since) {
+        List<String> each = new ArrayList<>();
+        new TreeMap<>(batches).forEach((query, list) -> {
+            long[] took = list.stream().filter(b -> b[0] >= since && b[2] > 0).mapToLong(b -> b[1] - b[0]).sorted().toArray();
+            if (took.length > 0) {
+                each.add(String.format("%s %.1f s", query, took[(int) Math.ceil(0.95 * took.length) - 1] / 1000.0));
+            }
+        });
+        return String.join(", ", each);
     }
 
     private long p95Freshness(long since) {
