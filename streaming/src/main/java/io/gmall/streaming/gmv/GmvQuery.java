@@ -5,6 +5,7 @@ import io.gmall.streaming.GmallQuery;
 import io.gmall.streaming.StreamingConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,9 +33,9 @@ public final class GmvQuery implements GmallQuery {
     }
 
     /** The batch's order changes in binlog order per order (Kafka partition, then offset). */
-    public static List<OrderChange> changes(Dataset<Row> kafkaRows) {
+    public List<OrderChange> changes(Dataset<Row> kafkaRows) {
         List<OrderChange> out = new ArrayList<>();
-        for (Row r : CdcRows.collectInBinlogOrder(CdcRows.parse(kafkaRows, CdcRows.ORDER_INFO))) {
+        for (Row r : CdcRows.collectInBinlogOrder(kafkaRows, Map.of(config.orderTopic, CdcRows.ORDER_INFO)).get(config.orderTopic)) {
             OrderChange c = new OrderChange(r.getAs("op"), CdcRows.values(r.getAs("before")), CdcRows.values(r.getAs("after")));
             if ((c.after() != null ? c.after() : c.before()) != null) {
                 out.add(c);

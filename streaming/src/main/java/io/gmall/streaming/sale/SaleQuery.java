@@ -1,7 +1,5 @@
 package io.gmall.streaming.sale;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.gmall.streaming.CdcRows;
 import io.gmall.streaming.GmallQuery;
 import io.gmall.streaming.StreamingConfig;
@@ -17,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +71,9 @@ public final class SaleQuery implements GmallQuery {
         }
     }
 
-    private static List<SaleJoiner.Change> changes(Dataset<Row> batch, String topic, StructType schema) {
+    private static List<SaleJoiner.Change> changes(List<Row> envelopes) {
         List<SaleJoiner.Change> out = new ArrayList<>();
-        for (Row r : CdcRows.collectInBinlogOrder(CdcRows.parse(batch.filter(col("topic").equalTo(topic)), schema))) {
+        for (Row r : envelopes) {
             Map<String, Object> before = CdcRows.values(r.getAs("before"));
             Map<String, Object> after = CdcRows.values(r.getAs("after"));
             Map<String, Object> any = after != null ? after : before;
@@ -88,22 +85,18 @@ public final class SaleQuery implements GmallQuery {
     }
 
     public void applyBatch(Dataset<Row> batch) {
-        Dataset<Row> cached = batch.persist();
-        try {
-            joiner.applyUsers(changes(cached, config.userTopic, CdcRows.USER_INFO));
-            SaleJoiner.Result result = joiner.apply(changes(cached, config.orderTopic, CdcRows.ORDER_INFO),
-                    changes(cached, config.detailTopic, CdcRows.ORDER_DETAIL));
-            if (!result.joined().isEmpty()) {
-                List<Row> rows = result.joined().stream().map(SaleRow::toRow).toList();
-                Dataset<Row> docs = SparkSession.active().createDataFrame(rows, SaleRow.SCHEMA);
-                retry.run("Elasticsearch", "indexing sale details", () -> index.index(config.saleIndex, docs, SaleRow.ID));
-            }
-            retry.run("Elasticsearch", "deleting sale details", () -> index.delete(config.saleIndex, result.deletedDetailIds()));
-            if (result.expiredUnjoined() > 0) {
-                LOG.warn("{} orders or details found no partner within {}: left to the nightly backfill", result.expiredUnjoined(), config.joinTtl);
-            }
-        } finally {
-            cached.unpersist();
+        Map<String, List<Row>> changes = CdcRows.collectInBinlogOrder(batch, Map.of(
+                config.userTopic, CdcRows.USER_INFO, config.orderTopic, CdcRows.ORDER_INFO, config.detailTopic, CdcRows.ORDER_DETAIL));
+        joiner.applyUsers(changes(changes.get(config.userTopic)));
+        SaleJoiner.Result result = joiner.apply(changes(changes.get(config.orderTopic)), changes(changes.get(config.detailTopic)));
+        if (!result.joined().isEmpty()) {
+            List<Row> rows = result.joined().stream().map(SaleRow::toRow).toList();
+            Dataset<Row> docs = SparkSession.active().createDataFrame(rows, SaleRow.SCHEMA);
+            retry.run("Elasticsearch", "indexing sale details", () -> index.index(config.saleIndex, docs, SaleRow.ID));
+        }
+        retry.run("Elasticsearch", "deleting sale details", () -> index.delete(config.saleIndex, result.deletedDetailIds()));
+        if (result.expiredUnjoined() > 0) {
+            LOG.warn("{} orders or details found no partner within {}: left to the nightly backfill", result.expiredUnjoined(), config.joinTtl);
         }
     }
 
