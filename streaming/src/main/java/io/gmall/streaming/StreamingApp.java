@@ -156,7 +156,7 @@ public final class StreamingApp implements Callable<Integer> {
                 .option("startingOffsets", "earliest")
                 // A record deleted by retention before it was read is a loss: stop and say so instead of skipping it.
                 .option("failOnDataLoss", "true")
-                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger)
+                .option("maxOffsetsPerTrigger", config.maxOffsetsOf(query.name()))
                 .option("groupIdPrefix", "gmall.streaming." + query.name());
         if (query.topicPattern() != null) {
             reader = reader.option("subscribePattern", query.topicPattern());

@@ -65,6 +65,7 @@ public final class StreamingConfig implements Serializable {
     public final Duration trigger;
     public final Duration bronzeTrigger;
     public final long maxOffsetsPerTrigger;
+    public final long bronzeMaxOffsetsPerTrigger;
     public final Duration watermark;
     public final Duration alertWindow;
     public final Duration alertSlide;
@@ -107,6 +108,7 @@ public final class StreamingConfig implements Serializable {
         trigger = Duration.ofSeconds(p.integer("trigger.seconds", 0, 3600));
         bronzeTrigger = Duration.ofSeconds(p.integer("bronze.trigger.seconds", 0, 3600));
         maxOffsetsPerTrigger = p.integer("max.offsets.per.trigger", 100, 100_000_000);
+        bronzeMaxOffsetsPerTrigger = p.integer("bronze.max.offsets.per.trigger", 100, 100_000_000);
         watermark = Duration.ofSeconds(p.integer("watermark.seconds", 0, 86_400));
         alertWindow = Duration.ofMinutes(p.integer("alert.window.minutes", 1, 1440));
         alertSlide = Duration.ofMinutes(p.integer("alert.slide.minutes", 1, 1440));
@@ -234,6 +236,11 @@ public final class StreamingConfig implements Serializable {
     /** The trigger interval of a query: bronze has its own. */
     public Duration triggerOf(String query) {
         return "bronze".equals(query) ? bronzeTrigger : trigger;
+    }
+
+    /** The most Kafka records a micro-batch of a query reads: bronze, on its longer trigger, has its own. */
+    public long maxOffsetsOf(String query) {
+        return "bronze".equals(query) ? bronzeMaxOffsetsPerTrigger : maxOffsetsPerTrigger;
     }
 
     /** Typed reads that collect every problem instead of stopping at the first. */
