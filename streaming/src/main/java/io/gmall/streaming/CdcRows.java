@@ -70,13 +70,18 @@ public final class CdcRows {
                 .add("ts", DataTypes.LongType);
     }
 
+    /** The Kafka value parsed as an envelope of {@code row}s. */
+    private static Column envelopeOf(StructType row) {
+        return from_json(col("value").cast("string"), envelope(row));
+    }
+
     /**
      * Envelopes of one table with their Kafka position ({@code topic, partition, offset}): a key's changes
      * share a partition, so ordering by offset within it is binlog order.
      */
     public static Dataset<Row> parse(Dataset<Row> kafkaRows, StructType row) {
         return kafkaRows
-                .select(col("topic"), col("partition"), col("offset"), from_json(col("value").cast("string"), envelope(row)).as("e"))
+                .select(col("topic"), col("partition"), col("offset"), envelopeOf(row).as("e"))
                 .select(col("topic"), col("partition"), col("offset"), col("e.*"))
                 .filter(col("op").isin(CHANGE_OPS.toArray()));
     }
@@ -92,7 +97,7 @@ public final class CdcRows {
         List<Column> columns = new ArrayList<>(List.of(col("topic"), col("partition"), col("offset")));
         for (int i = 0; i < topics.size(); i++) {
             String topic = topics.get(i);
-            columns.add(when(col("topic").equalTo(topic), from_json(col("value").cast("string"), envelope(rowSchemaOfTopic.get(topic)))).as("e" + i));
+            columns.add(when(col("topic").equalTo(topic), envelopeOf(rowSchemaOfTopic.get(topic))).as("e" + i));
         }
         List<Row> rows = new ArrayList<>(kafkaRows.select(columns.toArray(Column[]::new)).collectAsList());
         rows.sort(Comparator.<Row>comparingInt(r -> r.getInt(1)).thenComparingLong(r -> r.getLong(2)));
