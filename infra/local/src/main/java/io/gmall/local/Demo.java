@@ -72,7 +72,7 @@ public final class Demo implements Callable<Integer> {
         }
         String api = config.url("serving", "");
         System.out.println("demo: waiting for the stream, then comparing the API's answers with the ledgers");
-        int verdict = run(SparkJvm.jobCommand(ctx, "1g", List.of(), "io.gmall.streaming.check.ApiCheck",
+        int verdict = run(SparkJvm.jobCommand(ctx, SparkJvm.JobKind.ONE_OFF, "1g", List.of(), "io.gmall.streaming.check.ApiCheck",
                 List.of("--wait", Integer.toString(waitSeconds), "--api", api)), ctx);
         LocalDateTime end = LocalDateTime.parse(start, LOCAL).plusMinutes(minutes);
         System.out.println("dashboard: " + api + "/?date=" + end.toLocalDate());

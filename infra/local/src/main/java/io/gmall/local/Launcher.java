@@ -175,13 +175,15 @@ public final class Launcher {
         String heap;
         @Option(names = "--jar", description = "a jar to add to the classpath (a benchmark's)")
         List<Path> jars = new java.util.ArrayList<>();
+        @Option(names = "--benchmark", description = "a benchmark: the JVM's defaults, not gmall.local.spark.job.java.options")
+        boolean benchmark;
 
         @Override
         public Integer call() throws Exception {
             Layout layout = layout();
             LocalConfig config = LocalConfig.load(layout.configFile(), System.getenv());
             Context ctx = new Context(layout, config, System.out, Context.runningAsRoot());
-            ProcessBuilder pb = new ProcessBuilder(SparkJvm.jobCommand(ctx, heap, jars, mainClass, args)).inheritIO().directory(layout.root().toFile());
+            ProcessBuilder pb = new ProcessBuilder(SparkJvm.jobCommand(ctx, benchmark ? SparkJvm.JobKind.BENCHMARK : SparkJvm.JobKind.ONE_OFF, heap, jars, mainClass, args)).inheritIO().directory(layout.root().toFile());
             pb.environment().putAll(SparkJvm.env(ctx));
             return pb.start().waitFor();
         }

@@ -123,6 +123,8 @@ public final class LocalConfig {
                 if (seconds == null || seconds < 1 || seconds > 3600) {
                     problems.add(key + "=" + value + ": a time-out is a number of seconds in 1-3600");
                 }
+            } else if (key.endsWith(".java.options") && !splitOptions(value).stream().allMatch(o -> o.startsWith("-"))) {
+                problems.add(key + "=" + value + ": JVM options, each starting with '-', separated by spaces");
             } else if ((key.endsWith(".maxmemory") || key.endsWith(".buffer.pool")) && !MEMORY.matcher(value).matches()) {
                 problems.add(key + "=" + value + ": a memory size is like 256mb or 128M");
             }
@@ -151,6 +153,15 @@ public final class LocalConfig {
             throw new ConfigException(List.of(PREFIX + name + ": missing from the config file"));
         }
         return value;
+    }
+
+    /** The JVM options of {@code gmall.local.<name>}, split at spaces; none when it is empty. */
+    public List<String> javaOptions(String name) {
+        return splitOptions(get(name));
+    }
+
+    private static List<String> splitOptions(String value) {
+        return value.isBlank() ? List.of() : List.of(value.strip().split("\\s+"));
     }
 
     public int port(String component) {

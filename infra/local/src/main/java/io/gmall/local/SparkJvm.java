@@ -58,10 +58,22 @@ public final class SparkJvm {
         return env;
     }
 
-    /** A one-off job (a check, a benchmark) from the built jars in the checkout, in the foreground. */
-    public static List<String> jobCommand(Context ctx, String heap, List<Path> extraJars, String mainClass, List<String> args) throws Exception {
+    /** What a job is, for its JVM options. */
+    public enum JobKind {
+        /** A check or a reconcile task: seconds on a local lake, so gmall.local.spark.job.java.options (C1 only). */
+        ONE_OFF,
+        /** A benchmark: measured as the stream runs, with the JVM's defaults. */
+        BENCHMARK
+    }
+
+    /** A job (a check, a reconcile task, a benchmark) from the built jars in the checkout, in the foreground. */
+    public static List<String> jobCommand(Context ctx, JobKind kind, String heap, List<Path> extraJars, String mainClass, List<String> args)
+            throws Exception {
         Path root = ctx.layout().root();
         List<String> command = new ArrayList<>(ctx.jvm(heap));
+        if (kind == JobKind.ONE_OFF) {
+            command.addAll(ctx.config().javaOptions("spark.job.java.options"));
+        }
         command.addAll(opens(root.resolve("pom.xml")));
         command.addAll(sparkProperties(ctx));
         command.add("-Dgmall.root=" + root);

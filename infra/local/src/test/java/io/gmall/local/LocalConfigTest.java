@@ -69,6 +69,16 @@ class LocalConfigTest {
     }
 
     @Test
+    void javaOptionsAreSplitAtSpacesAndEachMustBeAnOption() {
+        assertThat(LocalConfig.load(projectConfig(), Map.of("GMALL_LOCAL_SPARK_JOB_JAVA_OPTIONS", " -XX:TieredStopAtLevel=1  -Xss2m "))
+                .javaOptions("spark.job.java.options")).containsExactly("-XX:TieredStopAtLevel=1", "-Xss2m");
+        assertThat(LocalConfig.load(projectConfig(), Map.of("GMALL_LOCAL_SPARK_JOB_JAVA_OPTIONS", "")).javaOptions("spark.job.java.options"))
+                .isEmpty();
+        assertThatThrownBy(() -> LocalConfig.load(projectConfig(), Map.of("GMALL_LOCAL_SPARK_JOB_JAVA_OPTIONS", "-Xss2m TieredStopAtLevel=1")))
+                .hasMessageContaining("gmall.local.spark.job.java.options=-Xss2m TieredStopAtLevel=1: JVM options");
+    }
+
+    @Test
     void anOverrideIsCheckedLikeTheFile() {
         assertThatThrownBy(() -> LocalConfig.load(projectConfig(), Map.of("GMALL_LOCAL_REDIS_PORT", "not-a-port")))
                 .hasMessageContaining("gmall.local.redis.port=not-a-port");

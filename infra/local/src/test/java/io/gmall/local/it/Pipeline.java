@@ -85,7 +85,7 @@ final class Pipeline {
 
     /** {@code ./gmall check} over {@code ledgers}: its report, after asserting it found every store equal to them. */
     String storeCheck(Path ledgers, int waitSeconds) throws Exception {
-        ProcessBuilder check = new ProcessBuilder(SparkJvm.jobCommand(ctx, "1g", List.of(), "io.gmall.streaming.check.StoreCheck",
+        ProcessBuilder check = new ProcessBuilder(SparkJvm.jobCommand(ctx, SparkJvm.JobKind.ONE_OFF, "1g", List.of(), "io.gmall.streaming.check.StoreCheck",
                 List.of("--ledgers", ledgers.toString(), "--wait", Integer.toString(waitSeconds)))).redirectErrorStream(true)
                 .directory(ctx.layout().root().toFile());
         check.environment().putAll(SparkJvm.env(ctx));
