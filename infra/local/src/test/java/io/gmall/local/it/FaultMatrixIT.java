@@ -22,6 +22,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +76,10 @@ class FaultMatrixIT {
         }
     }
 
+    /** A fault's run as the mock and the launcher saw it; its ledger is compared with Kafka once every run is over. */
+    private record Run(String fault, long failed, long resends, double recoverSeconds, List<String> restarted, Path ledger) {
+    }
+
     private record Outcome(String fault, long failed, long missing, long kafkaCopies, long resends, double recoverSeconds, List<String> restarted) {
     }
 
@@ -102,14 +109,33 @@ class FaultMatrixIT {
         assertThat(pipeline.awaitHealthy(Duration.ofMinutes(4))).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
         String day = PastDays.unused(layout.var().resolve("mock"), ledgers, ZONE);
         System.out.printf("FaultMatrixIT: day %s, kill seed %d%n", day, seed);
-        List<Outcome> outcomes = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         LocalDateTime clock = LocalDateTime.parse(day + "T09:00:00");
         for (Fault fault : FAULTS) {
-            outcomes.add(run(fault, day, clock));
+            runs.add(run(fault, day, clock));
             // Each run's simulated time after the previous one's (simulated time, like real time, only moves forward), and
             // further than the alert window: the runs share their devices, and a device's coupon claims in two runs must
             // not meet in one window, an alert neither run's ledger expects.
             clock = clock.plus(fault.run()).plus(RUNS_APART);
+        }
+        // Each run's ledger against Kafka, all at once: no run writes any more, so each check's read ends when its
+        // topics go quiet, and the checks wait on Kafka side by side.
+        List<Outcome> outcomes = new ArrayList<>();
+        ExecutorService checking = Executors.newFixedThreadPool(runs.size());
+        try {
+            List<CompletableFuture<Outcome>> checks = runs.stream().map(r -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    long[] kafka = pipeline.mockCheck(r.ledger());
+                    return new Outcome(r.fault(), r.failed(), kafka[0], kafka[1], r.resends(), r.recoverSeconds(), r.restarted());
+                } catch (Exception e) {
+                    throw new IllegalStateException(r.fault() + ": ./gmall mock check", e);
+                }
+            }, checking)).toList();
+            for (CompletableFuture<Outcome> check : checks) {
+                outcomes.add(check.get(5, TimeUnit.MINUTES));
+            }
+        } finally {
+            checking.shutdownNow();
         }
         print(outcomes);
         assertThat(outcomes).allSatisfy(o -> {
@@ -119,7 +145,7 @@ class FaultMatrixIT {
         pipeline.storeCheck(ledgers, 300);
     }
 
-    private Outcome run(Fault fault, String day, LocalDateTime clock) throws Exception {
+    private Run run(Fault fault, String day, LocalDateTime clock) throws Exception {
         Path log = Files.createTempFile("fault-" + fault.component() + "-mock", ".log");
         Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(fault.run().toSeconds()), "--rate", "100", "--clock", clock.toString(),
                 "--speed", "1", "--device-prefix", "fault_mid_", "--first-user", "10001", "--duplicates", "0", "--invalid", "0");
@@ -149,9 +175,8 @@ class FaultMatrixIT {
         assertThat(mock.exitValue()).as("%s: %s", fault.describe(), Files.readString(log)).isZero();
         Matcher m = MOCK_END.matcher(end);
         assertThat(m.find()).as(end).isTrue();
-        long[] kafka = pipeline.mockCheck(layout.root().resolve(m.group(3)));
-        return new Outcome(fault.describe(), Long.parseLong(m.group(1)), kafka[0], kafka[1], Long.parseLong(m.group(2)), recovered,
-                up.started().stream().filter(c -> !c.equals(fault.component())).toList());
+        return new Run(fault.describe(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), recovered,
+                up.started().stream().filter(c -> !c.equals(fault.component())).toList(), layout.root().resolve(m.group(3)));
     }
 
     /** Until the API reads the stores again (HBase and Elasticsearch behind it), bounded. */
