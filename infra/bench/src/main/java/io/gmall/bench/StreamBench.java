@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -122,8 +126,11 @@ public final class StreamBench implements Callable<Integer> {
     /** The whole application: its catch-up over the backlog, then the highest input rate it sustains. */
     private void whole(SparkSession spark, BenchStack stack, MockShapedLoad load, long total, double ceiling, Map<String, String> report)
             throws Exception {
+        Phase sources = bareSources(spark, stack, total);
+        report.put("ceiling of the whole application's reads", sources.describe() + String.format("; %.0f %% of the ceiling", 100 * sources.rate() / ceiling));
         Phase whole = catchUp(spark, stack, stack.config("all", 0), List.copyOf(StreamingConfig.QUERIES), total);
-        report.put("catch-up whole application", whole.describe(ceiling));
+        report.put("catch-up whole application", whole.describe(ceiling)
+                + String.format("; %.0f %% of its reads' ceiling", 100 * whole.rate() / sources.rate()));
         int cores = Runtime.getRuntime().availableProcessors();
         report.put("most the driver's CPU allows on " + cores + " cores", String.format(
                 "%,.0f records/s (the whole application's CPU a record; the servers' own CPU not counted)", cores * 1e6 / whole.cpuMicrosPerRecord()));
@@ -166,28 +173,61 @@ public final class StreamBench implements Callable<Integer> {
         return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
-    /** The ceiling: a bare query over the same topics that only counts each micro-batch. */
+    /**
+     * The ceiling: a bare query over every topic, as bronze reads them (its cap a batch), that only counts each
+     * micro-batch. Read twice, the first time unmeasured: the JVM's first Spark work (class loading, compiling)
+     * would otherwise cost the ceiling what no query phase after it pays.
+     */
     private Phase bareRead(SparkSession spark, BenchStack stack, long total) throws Exception {
-        StreamingConfig config = stack.config("bare", 0);
+        Phase warmUp = bareRead(spark, stack, "bare-warm-up");
+        System.out.printf("warm-up: read and counted every record at %s%n", warmUp.describe());
+        Phase ceiling = bareRead(spark, stack, "bare");
+        System.out.printf("ceiling: read and counted %,d records at %s%n", total, ceiling.describe());
+        return ceiling;
+    }
+
+    private Phase bareRead(SparkSession spark, BenchStack stack, String phase) throws Exception {
+        StreamingConfig config = stack.config(phase, 0);
         AtomicLong counted = new AtomicLong();
         Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
-        StreamingQuery q = spark.readStream().format("kafka")
-                .option("kafka.bootstrap.servers", config.kafkaBootstrap)
-                .option("subscribePattern", config.bronzeTopicPattern)
-                .option("startingOffsets", "earliest")
-                .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger)
-                .load()
-                .writeStream()
-                .option("checkpointLocation", config.checkpoint("bare").toString())
+        GmallQuery bronze = queries(stack, config, List.of("bronze")).get(0);
+        count(StreamingApp.kafka(spark, config, bronze), config.checkpoint(phase), counted).awaitTermination();
+        return Phase.of(counted.get(), t0, cpu0);
+    }
+
+    /**
+     * What the whole application reads, and nothing more: each query's own Kafka source (its topics, its cap a batch)
+     * read and counted, all at once. The queries read each record of the backlog about twice (bronze every topic, the
+     * others theirs); this says whether those reads, rather than what the queries compute, bound the application.
+     */
+    private Phase bareSources(SparkSession spark, BenchStack stack, long total) throws Exception {
+        StreamingConfig config = stack.config("bare-sources", 0);
+        AtomicLong counted = new AtomicLong();
+        List<StreamingQuery> running = new ArrayList<>();
+        Duration cpu0 = driverCpu();
+        long t0 = System.nanoTime();
+        for (GmallQuery query : queries(stack, config, StreamingConfig.QUERIES)) {
+            running.add(count(StreamingApp.kafka(spark, config, query), config.checkpoint("bare-" + query.name()), counted));
+        }
+        for (StreamingQuery q : running) {
+            q.awaitTermination();
+        }
+        Phase phase = Phase.of(total, t0, cpu0);
+        System.out.printf("the queries' own sources: read and counted %,d records (%.2f a record of the backlog) in %.1f s%n", counted.get(),
+                (double) counted.get() / total, total / phase.rate());
+        return phase;
+    }
+
+    /** Reads {@code source} until it holds no more, counting its records into {@code counted}. */
+    private static StreamingQuery count(Dataset<Row> source, Path checkpoint, AtomicLong counted) throws TimeoutException {
+        return source.writeStream()
+                .option("checkpointLocation", checkpoint.toString())
                 .trigger(Trigger.AvailableNow())
                 .foreachBatch((batch, id) -> {
                     counted.addAndGet(batch.count());
                 })
                 .start();
-        q.awaitTermination();
-        System.out.printf("ceiling: read and counted %,d of %,d records in %.1f s%n", counted.get(), total, (System.nanoTime() - t0) / 1e9);
-        return Phase.of(counted.get(), t0, cpu0);
     }
 
     /** Starts the queries over the backlog and waits until they have processed all of it. */
@@ -207,16 +247,20 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     private List<StreamingQuery> start(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names) throws Exception {
+        List<StreamingQuery> running = new ArrayList<>();
+        for (GmallQuery query : queries(stack, config, names)) {
+            running.add(query.start(StreamingApp.kafka(spark, config, query)));
+        }
+        return running;
+    }
+
+    /** The application's queries of {@code names}, over the bench's stores. */
+    private static List<GmallQuery> queries(BenchStack stack, StreamingConfig config, Collection<String> names) {
         StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
         RedisStateStore redis = new RedisStateStore(config.redisUrl, stack.redisPrefix);
         HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
         EsDocumentIndex es = new EsDocumentIndex(config.esUrl);
-        List<StreamingQuery> running = new ArrayList<>();
-        for (String name : names) {
-            GmallQuery query = StreamingApp.query(name, config, redis, hbase, es, retry);
-            running.add(query.start(StreamingApp.kafka(spark, config, query)));
-        }
-        return running;
+        return names.stream().map(name -> StreamingApp.query(name, config, redis, hbase, es, retry)).toList();
     }
 
     /**
