@@ -63,6 +63,11 @@ public final class StreamBench implements Callable<Integer> {
     @Option(names = "--trigger-seconds", defaultValue = "1", description = "trigger interval while measuring freshness (default ${DEFAULT-VALUE})")
     int triggerSeconds;
 
+    /** The run's stores, which every phase's queries write to. */
+    private RedisStateStore redis;
+    private HbaseRowStore hbase;
+    private EsDocumentIndex es;
+
     /** Completed micro-batches, per query: [trigger start ms, end ms, input rows]. */
     private final Map<String, List<long[]>> batches = new ConcurrentHashMap<>();
     private final AtomicLong peakRss = new AtomicLong();
@@ -90,7 +95,14 @@ public final class StreamBench implements Callable<Integer> {
         Map<String, String> report = new LinkedHashMap<>();
         try (BenchStack stack = new BenchStack(run, base, root)) {
             stack.create();
-            try (MockShapedLoad load = new MockShapedLoad(stack)) {
+            // One client of each store for every phase: each phase's configuration names the same run's stores.
+            StreamingConfig storesOfRun = stack.config("stores", 0);
+            try (RedisStateStore redis = new RedisStateStore(storesOfRun.redisUrl, stack.redisPrefix);
+                 HbaseRowStore hbase = new HbaseRowStore(storesOfRun.hbaseQuorum, storesOfRun.hbasePort, storesOfRun.hbaseNamespace);
+                 MockShapedLoad load = new MockShapedLoad(stack)) {
+                this.redis = redis;
+                this.hbase = hbase;
+                this.es = new EsDocumentIndex(storesOfRun.esUrl);
                 long t0 = System.nanoTime();
                 load.users();
                 load.backlog(records);
@@ -106,7 +118,7 @@ public final class StreamBench implements Callable<Integer> {
                 for (String name : queries.stream().sorted().toList()) {
                     StreamingConfig config = stack.config(name, 0);
                     long input = inputOf(name, byKind);
-                    report.put("catch-up " + name, catchUp(spark, stack, config, List.of(name), input).describe(ceiling));
+                    report.put("catch-up " + name, catchUp(spark, config, List.of(name), input).describe(ceiling));
                 }
                 if (Set.copyOf(queries).equals(StreamingConfig.QUERIES)) {
                     whole(spark, stack, load, total, ceiling, report);
@@ -128,7 +140,7 @@ public final class StreamBench implements Callable<Integer> {
             throws Exception {
         Phase sources = bareSources(spark, stack, total);
         report.put("ceiling of the whole application's reads", sources.describe() + String.format("; %.0f %% of the ceiling", 100 * sources.rate() / ceiling));
-        Phase whole = catchUp(spark, stack, stack.config("all", 0), List.copyOf(StreamingConfig.QUERIES), total);
+        Phase whole = catchUp(spark, stack.config("all", 0), List.copyOf(StreamingConfig.QUERIES), total);
         report.put("catch-up whole application", whole.describe(ceiling)
                 + String.format("; %.0f %% of its reads' ceiling", 100 * whole.rate() / sources.rate()));
         int cores = Runtime.getRuntime().availableProcessors();
@@ -179,19 +191,19 @@ public final class StreamBench implements Callable<Integer> {
      * would otherwise cost the ceiling what no query phase after it pays.
      */
     private Phase bareRead(SparkSession spark, BenchStack stack, long total) throws Exception {
-        Phase warmUp = bareRead(spark, stack, "bare-warm-up");
+        Phase warmUp = bareReadPass(spark, stack, "bare-warm-up");
         System.out.printf("warm-up: read and counted every record at %s%n", warmUp.describe());
-        Phase ceiling = bareRead(spark, stack, "bare");
+        Phase ceiling = bareReadPass(spark, stack, "bare");
         System.out.printf("ceiling: read and counted %,d records at %s%n", total, ceiling.describe());
         return ceiling;
     }
 
-    private Phase bareRead(SparkSession spark, BenchStack stack, String phase) throws Exception {
+    private Phase bareReadPass(SparkSession spark, BenchStack stack, String phase) throws Exception {
         StreamingConfig config = stack.config(phase, 0);
         AtomicLong counted = new AtomicLong();
         Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
-        GmallQuery bronze = queries(stack, config, List.of("bronze")).get(0);
+        GmallQuery bronze = queries(config, List.of("bronze")).get(0);
         count(StreamingApp.kafka(spark, config, bronze), config.checkpoint(phase), counted).awaitTermination();
         return Phase.of(counted.get(), t0, cpu0);
     }
@@ -207,7 +219,7 @@ public final class StreamBench implements Callable<Integer> {
         List<StreamingQuery> running = new ArrayList<>();
         Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
-        for (GmallQuery query : queries(stack, config, StreamingConfig.QUERIES)) {
+        for (GmallQuery query : queries(config, StreamingConfig.QUERIES)) {
             running.add(count(StreamingApp.kafka(spark, config, query), config.checkpoint("bare-" + query.name()), counted));
         }
         for (StreamingQuery q : running) {
@@ -231,8 +243,8 @@ public final class StreamBench implements Callable<Integer> {
     }
 
     /** Starts the queries over the backlog and waits until they have processed all of it. */
-    private Phase catchUp(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names, long input) throws Exception {
-        List<StreamingQuery> running = start(spark, stack, config, names);
+    private Phase catchUp(SparkSession spark, StreamingConfig config, List<String> names, long input) throws Exception {
+        List<StreamingQuery> running = start(spark, config, names);
         Duration cpu0 = driverCpu();
         long t0 = System.nanoTime();
         for (StreamingQuery q : running) {
@@ -246,20 +258,17 @@ public final class StreamBench implements Callable<Integer> {
         return phase;
     }
 
-    private List<StreamingQuery> start(SparkSession spark, BenchStack stack, StreamingConfig config, List<String> names) throws Exception {
+    private List<StreamingQuery> start(SparkSession spark, StreamingConfig config, List<String> names) throws Exception {
         List<StreamingQuery> running = new ArrayList<>();
-        for (GmallQuery query : queries(stack, config, names)) {
+        for (GmallQuery query : queries(config, names)) {
             running.add(query.start(StreamingApp.kafka(spark, config, query)));
         }
         return running;
     }
 
-    /** The application's queries of {@code names}, over the bench's stores. */
-    private static List<GmallQuery> queries(BenchStack stack, StreamingConfig config, Collection<String> names) {
+    /** The application's queries of {@code names}, over the run's stores. */
+    private List<GmallQuery> queries(StreamingConfig config, Collection<String> names) {
         StoreRetry retry = new StoreRetry(config.storeAttempts, config.storeBackoff);
-        RedisStateStore redis = new RedisStateStore(config.redisUrl, stack.redisPrefix);
-        HbaseRowStore hbase = new HbaseRowStore(config.hbaseQuorum, config.hbasePort, config.hbaseNamespace);
-        EsDocumentIndex es = new EsDocumentIndex(config.esUrl);
         return names.stream().map(name -> StreamingApp.query(name, config, redis, hbase, es, retry)).toList();
     }
 
@@ -273,8 +282,8 @@ public final class StreamBench implements Callable<Integer> {
     private int sustained(SparkSession spark, BenchStack stack, MockShapedLoad load, Map<String, String> report) throws Exception {
         StreamingConfig config = stack.config("all", triggerSeconds);
         List<String> realtime = StreamingConfig.QUERIES.stream().filter(q -> !q.equals("bronze")).toList();
-        List<StreamingQuery> running = start(spark, stack, config, realtime);
-        List<StreamingQuery> lake = start(spark, stack, config, List.of("bronze"));
+        List<StreamingQuery> running = start(spark, config, realtime);
+        List<StreamingQuery> lake = start(spark, config, List.of("bronze"));
         int best = 0;
         try {
             for (StreamingQuery q : running) {
