@@ -133,8 +133,7 @@ public final class Reconcile {
             Lake.replaceDay(dau.firstVisits(), path("gold", "dau_first_visit"), dt);
             Lake.replaceDay(dau.hourly(), path("gold", "dau_hourly"), dt);
         }
-        TableOutcome outcome = settle(Metric.DAU.table(config), dt, DAU_METRICS, dau.hourlyRow(), dryRun);
-        if (outcome.corrected() && stateKept(dt)) {
+        return settle(Metric.DAU.table(config), dt, DAU_METRICS, dau.hourlyRow(), dryRun, () -> {
             Map<String, Long> firstVisits = new HashMap<>();
             Map<String, Long> firstEver = new HashMap<>();
             for (Row v : dau.firstVisits().select("mid", "ts", "first_ever").collectAsList()) {
@@ -142,8 +141,7 @@ public final class Reconcile {
                 firstEver.put(v.getString(0), v.getLong(2));
             }
             DauWriter.restate(state, dt, firstVisits, firstEver, config.stateRetention);
-        }
-        return outcome;
+        });
     }
 
     private TableOutcome gmv(String dt, boolean dryRun) {
@@ -154,15 +152,13 @@ public final class Reconcile {
             Lake.replaceDay(gmv.orders(), path("gold", "gmv_order"), dt);
             Lake.replaceDay(gmv.hourly(), path("gold", "gmv_hourly"), dt);
         }
-        TableOutcome outcome = settle(Metric.GMV.table(config), dt, GMV_METRICS, gmv.hourlyRow(), dryRun);
-        if (outcome.corrected() && stateKept(dt)) {
+        return settle(Metric.GMV.table(config), dt, GMV_METRICS, gmv.hourlyRow(), dryRun, () -> {
             Map<String, Map<String, String>> amounts = new HashMap<>();
             for (Row o : gmv.orders().select(col("id").cast("string"), col(BusinessTime.HOUR), col("total_amount")).collectAsList()) {
                 amounts.computeIfAbsent(o.getString(1), h -> new HashMap<>()).put(o.getString(0), o.getDecimal(2).toPlainString());
             }
             GmvWriter.restate(state, dt, amounts);
-        }
-        return outcome;
+        });
     }
 
     /**
@@ -184,12 +180,22 @@ public final class Reconcile {
         return settleAlerts(dt, alerts, dryRun);
     }
 
-    /** Compares a realtime hourly row with its recomputed row and, unless dry, replaces it when any cell differs. */
-    private TableOutcome settle(String table, String dt, List<HourlyComparison.Metric> metrics, Map<String, String> recomputed, boolean dryRun) {
+    /**
+     * Compares a realtime hourly row with its recomputed row and, unless dry, replaces it when any cell differs, after
+     * {@code restateStream} has corrected the stream's Redis state of the day (when the stream still keeps it). That
+     * order makes a crash between the two harmless: the row still differs, so a re-run restates again (absolute) and
+     * replaces it. The other order would leave a corrected row over stale state, which a re-run finds nothing wrong
+     * with and the stream's next batch of the day recounts from.
+     */
+    private TableOutcome settle(String table, String dt, List<HourlyComparison.Metric> metrics, Map<String, String> recomputed,
+                                boolean dryRun, Runnable restateStream) {
         Map<String, String> realtime = reader.row(table, "m", HourlyComparison.cells(metrics), dt);
         List<HourlyComparison.Line> lines = HourlyComparison.compare(metrics, realtime, recomputed);
         boolean correct = !dryRun && lines.stream().anyMatch(HourlyComparison.Line::differs);
         if (correct) {
+            if (stateKept(dt)) {
+                restateStream.run();
+            }
             rows.put(table, "m", Map.of(dt, recomputed));
         }
         return new TableOutcome(table, lines, correct);

@@ -34,6 +34,23 @@ class ReconcileSuite extends ReconcileFixtures {
     new Reconcile(spark, cfg, store, (table: String, family: String, _: java.util.List[String], key: String) => store.get(table, family, key),
       index, state, clock)
 
+  /** The stream's view of the day: mid_b's late startup missed, order 1 at its first amount. */
+  private def staleStreamState(state: InMemoryStateStore): Unit = {
+    state.addScored(Map(DauWriter.dayKey(day) -> Map[String, java.lang.Long]("mid_a" -> at(s"${day}T00:00:01"), "mid_b" -> at(s"${day}T09:30:00")).asJava).asJava)
+    state.hashPut(Map(GmvWriter.hourKey(day, "08") -> Map("1" -> "10.00").asJava, GmvWriter.hourKey(day, "00") -> Map("3" -> "7.25").asJava).asJava)
+  }
+
+  /** A late record of the day reaches the stream: it recounts the day from Redis and rewrites the rows, which must stay corrected. */
+  private def assertStreamRecountsCorrected(cfg: StreamingConfig, store: InMemoryRowStore, state: InMemoryStateStore): Unit = {
+    state.setAdd(DauWriter.PENDING, Seq(day).asJava)
+    state.setAdd(GmvWriter.PENDING, Seq(day).asJava)
+    val retry = new StoreRetry(1, java.time.Duration.ofMillis(10))
+    new DauWriter(state, store, new BusinessTime(zone), cfg.stateRetention, retry, clock).apply(java.util.List.of())
+    new GmvWriter(state, store, new BusinessTime(zone), cfg.sourceZone, retry).apply(java.util.List.of())
+    assert(nonZero(row(store, DauWriter.HOURLY_TABLE)) == expectedDau)
+    assert(nonZero(row(store, GmvWriter.HOURLY_TABLE)) == expectedGmv)
+  }
+
   test("silver keeps one copy of each record of the day, the late ones included") {
     val cfg = config()
     startups(cfg, day)
@@ -78,19 +95,34 @@ class ReconcileSuite extends ReconcileFixtures {
     orders(cfg, day)
     val store = new InMemoryRowStore
     val state = new InMemoryStateStore
-    // The stream's view of the day: mid_b's late startup missed, order 1 at its first amount.
-    state.addScored(Map(DauWriter.dayKey(day) -> Map[String, java.lang.Long]("mid_a" -> at(s"${day}T00:00:01"), "mid_b" -> at(s"${day}T09:30:00")).asJava).asJava)
-    state.hashPut(Map(GmvWriter.hourKey(day, "08") -> Map("1" -> "10.00").asJava, GmvWriter.hourKey(day, "00") -> Map("3" -> "7.25").asJava).asJava)
+    staleStreamState(state)
     reconcile(cfg, store, state = state).run(day, Seq(Reconcile.Metric.DAU, Reconcile.Metric.GMV).asJava, "run-1", false)
 
-    // A late record of the day reaches the stream: it recounts the day from Redis and rewrites the rows.
-    state.setAdd(DauWriter.PENDING, Seq(day).asJava)
-    state.setAdd(GmvWriter.PENDING, Seq(day).asJava)
-    val retry = new StoreRetry(1, java.time.Duration.ofMillis(10))
-    new DauWriter(state, store, new BusinessTime(zone), cfg.stateRetention, retry, clock).apply(java.util.List.of())
-    new GmvWriter(state, store, new BusinessTime(zone), cfg.sourceZone, retry).apply(java.util.List.of())
-    assert(nonZero(row(store, DauWriter.HOURLY_TABLE)) == expectedDau)
-    assert(nonZero(row(store, GmvWriter.HOURLY_TABLE)) == expectedGmv)
+    assertStreamRecountsCorrected(cfg, store, state)
+  }
+
+  test("a run that dies while restating the stream's Redis state leaves a re-run to finish both corrections") {
+    val cfg = config()
+    startups(cfg, day)
+    orders(cfg, day)
+    val store = new InMemoryRowStore
+    var redisDown = false
+    val state = new InMemoryStateStore {
+      override def addScored(scoresByKey: java.util.Map[String, java.util.Map[String, java.lang.Long]]): Unit =
+        if (redisDown) throw new IllegalStateException("Redis is down") else super.addScored(scoresByKey)
+      override def hashPut(fieldsByKey: java.util.Map[String, java.util.Map[String, String]]): Unit =
+        if (redisDown) throw new IllegalStateException("Redis is down") else super.hashPut(fieldsByKey)
+    }
+    staleStreamState(state)
+    // Redis goes away in the middle of each restatement: the day's old state is deleted, the new one never written.
+    redisDown = true
+    for (metric <- Seq(Reconcile.Metric.DAU, Reconcile.Metric.GMV)) {
+      intercept[IllegalStateException](reconcile(cfg, store, state = state).run(day, Seq(metric).asJava, "run-1", false))
+    }
+    redisDown = false
+    reconcile(cfg, store, state = state).run(day, Seq(Reconcile.Metric.DAU, Reconcile.Metric.GMV).asJava, "run-1", false)
+
+    assertStreamRecountsCorrected(cfg, store, state)
   }
 
   test("a second run finds nothing to correct, replaces gold instead of appending, and only adds its own audit rows") {

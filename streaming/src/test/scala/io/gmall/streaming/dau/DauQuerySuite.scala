@@ -106,6 +106,7 @@ class DauQuerySuite extends SparkSuite {
     feed.send(startup("mid_1", at("2026-11-24T08:00:00")), startup("mid_3", at("2026-11-23T11:00:00")), startup("mid_2", at("2026-11-23T07:00:00")))
     drain(q)
     val before = rows.snapshot
+    val stateBefore = state.snapshot
     val putsBefore = rows.puts
     q.stop()
     forgetLastCommit("dau", cfg)
@@ -113,6 +114,7 @@ class DauQuerySuite extends SparkSuite {
     drain(again)
     assert(rows.puts > putsBefore, "the batch was applied again")
     assert(rows.snapshot == before)
+    assert(state.snapshot == stateBefore)
     assert(hourly("2026-11-24")("dau") == "2" && hourly("2026-11-24")("new_mid") == "1", "mid_1 stays new on the 24th, mid_2 moved to the 23rd")
     assert(hourly("2026-11-23")("dau") == "2" && hourly("2026-11-23")("new_mid") == "2")
   }

@@ -84,12 +84,14 @@ class GmvQuerySuite extends SparkSuite {
     feed.send(cdc("order_info", "u", o2, order(2, "25.00", "2026-11-24T02:59:59.999")), cdc("order_info", "d", o1, null))
     drain(q)
     val before = rows.snapshot
+    val stateBefore = state.snapshot
     val putsBefore = rows.puts
     q.stop()
     forgetLastCommit("gmv", cfg)
     drain(start())
     assert(rows.puts > putsBefore)
     assert(rows.snapshot == before)
+    assert(state.snapshot == stateBefore)
     assert(hourly("2026-11-24")("count_10") == "1" && hourly("2026-11-24")("amount_10") == "25.00")
   }
 }

@@ -185,11 +185,13 @@ class SaleQuerySuite extends SparkSuite {
     sendDetail("c", null, detail(12, 1))
     drain(q)
     val before = docs
+    val stateBefore = state.snapshot
     val writes = index.writes
     q.stop()
     forgetLastCommit("sale", cfg)
     drain(start())
     assert(index.writes == writes + 2, "the replayed batch indexed its two documents again")
     assert(docs == before)
+    assert(state.snapshot == stateBefore)
   }
 }

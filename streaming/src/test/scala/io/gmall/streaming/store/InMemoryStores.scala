@@ -85,6 +85,12 @@ class InMemoryStateStore extends StateStore {
   override def delete(keys: util.Collection[String]): Unit = keys.asScala.foreach { k =>
     sorted.remove(k); hashes.remove(k); sets.remove(k); texts.remove(k)
   }
+
+  /** Every key's value, copied: what a replay must leave as it found. */
+  def snapshot: Map[String, Any] = {
+    val all = Seq[Iterable[(String, Any)]](sorted.mapValues(_.toMap), hashes.mapValues(_.toMap), sets.mapValues(_.toSet), texts)
+    all.flatten.toMap
+  }
 }
 
 /** HBase rows in memory: table -> row key -> column -> value. */
