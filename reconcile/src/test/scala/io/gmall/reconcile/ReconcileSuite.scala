@@ -239,10 +239,19 @@ class ReconcileSuite extends ReconcileFixtures {
   test("a dry run reports the differences and writes nothing") {
     val cfg = config()
     startups(cfg, day)
+    orders(cfg, day)
+    events(cfg, day)
+    sales(cfg, day)
     val store = new InMemoryRowStore
-    val outcome = reconcile(cfg, store).run(day, true)
-    assert(outcome.differing > 0)
+    val index = new InMemoryDocumentIndex
+    val state = new InMemoryStateStore
+    staleStreamState(state)
+    val stale = state.snapshot
+    val outcome = reconcile(cfg, store, index, state).run(day, true)
+    assert(outcome.tables.asScala.forall(_.differing > 0), "every metric of the day differs from the empty stores")
     assert(store.puts == 0)
+    assert(index.writes == 0 && index.indices.isEmpty)
+    assert(state.snapshot == stale, "a dry run restated the stream's Redis state")
     Seq("silver", "gold", "audit").foreach(layer => assert(!cfg.lakeRoot.resolve(layer).toFile.exists(), s"$layer written by a dry run"))
   }
 

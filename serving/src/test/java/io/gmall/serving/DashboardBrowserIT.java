@@ -146,6 +146,8 @@ class DashboardBrowserIT {
             JsonNode page2 = api("/sale_detail?date=" + day + "&startpage=2&size=10");
             new WebDriverWait(browser, Duration.ofSeconds(10)).until(b -> rowIds("sale-table").equals(ids(page2.get("detail"), "order_detail_id")));
             assertThat(rowIds("sale-table")).doesNotContainAnyElementsOf(ids(page1.get("detail"), "order_detail_id"));
+        } else {
+            assertThat(browser.findElement(By.id("sale-next")).isEnabled()).as("one page of rows: no next page").isFalse();
         }
 
         String word = page1.get("detail").get(0).get("sku_name").asText().split(" ")[0];

@@ -284,6 +284,7 @@ class ServingIT {
         }
         JsonNode empty = get("/sale_detail?date=1999-01-01", 200);
         assertThat(empty.get("total").asLong()).isZero();
+        assertThat(empty.get("stat")).as("the gender and the age-band shares").hasSize(2);
         for (JsonNode stat : empty.get("stat")) {
             assertThat(stat.get("options").size()).as("every slice listed, at 0").isGreaterThanOrEqualTo(2);
         }

@@ -10,6 +10,7 @@ import io.gmall.serving.search.SaleSearch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.gmall.serving.ServingProperties;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -31,10 +32,12 @@ public class ApiController {
     private final ReconcileAudit audit;
     private final RequestParams params;
     private final ZoneId zone;
+    private final Clock clock;
 
     public ApiController(RealtimeService realtime, SaleSearch sales, AlertSearch alerts, ReconcileAudit audit, RequestParams params,
-                         ServingProperties properties) {
+                         ServingProperties properties, Clock clock) {
         this.zone = properties.businessZone();
+        this.clock = clock;
         this.realtime = realtime;
         this.sales = sales;
         this.alerts = alerts;
@@ -86,7 +89,7 @@ public class ApiController {
     @Operation(summary = "Today's business day and the zone the API's dates are in (the dashboard's default date)")
     @GetMapping("/today")
     public Map<String, String> today() {
-        return Map.of("date", LocalDate.now(zone).toString(), "zone", zone.getId());
+        return Map.of("date", LocalDate.now(clock.withZone(zone)).toString(), "zone", zone.getId());
     }
 
     @Operation(summary = "The nightly reconcile runs of the day and their corrections",

@@ -18,6 +18,9 @@ import io.gmall.serving.search.SaleDetail;
 import io.gmall.serving.search.SaleSearch;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +79,13 @@ class ApiTest {
             return (day, page, size) -> new AlertPage(0, page, size, List.of());
         }
 
+        /** 16:30 in UTC is half past midnight of the next day in Asia/Shanghai. */
+        @Bean
+        @Primary
+        Clock fixedClock() {
+            return Clock.fixed(Instant.parse("2026-11-24T16:30:00Z"), ZoneOffset.UTC);
+        }
+
         @Bean
         @Primary
         ReconcileAudit auditInMemory() {
@@ -112,6 +122,7 @@ class ApiTest {
         assertThat(total.get(0).get("value").asLong()).isEqualTo(120);
         assertThat(total.get(2).get("value").decimalValue()).isEqualByComparingTo("1234.50");
         JsonNode empty = body(mvc.perform(get("/realtime-total").param("date", "2001-01-01")).andExpect(status().isOk()).andReturn());
+        assertThat(empty.findValuesAsText("id")).containsExactly("dau", "new_mid", "order_amount");
         for (JsonNode f : empty) {
             assertThat(f.get("value").isNumber()).as(f.toString()).isTrue();
             assertThat(f.get("value").asDouble()).isZero();
@@ -214,10 +225,9 @@ class ApiTest {
 
     @Test
     void todayIsTheBusinessDayInTheConfiguredZone() throws Exception {
-        String expected = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString();
         JsonNode today = body(mvc.perform(get("/today")).andExpect(status().isOk()).andReturn());
         assertThat(today.get("zone").asText()).isEqualTo("Asia/Shanghai");
-        assertThat(today.get("date").asText()).isIn(expected, java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString());
+        assertThat(today.get("date").asText()).isEqualTo("2026-11-25");
     }
 
     @Test

@@ -73,6 +73,7 @@ class InMemoryStateStore extends StateStore {
   override def sortedRemove(key: String, members: util.Collection[String]): Unit =
     sorted.get(key).foreach(_ --= members.asScala)
 
+  /** Keys never expire here: every suite's days stay within the state retention it configures. */
   override def expire(keys: util.Collection[String], seconds: Long): Unit = ()
 
   override def exists(key: String): Boolean =

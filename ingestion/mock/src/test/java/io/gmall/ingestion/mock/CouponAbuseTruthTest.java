@@ -105,6 +105,6 @@ class CouponAbuseTruthTest {
         List<Activity> activities = List.of(claim("mid_7", "20", "2026-11-24T10:00:10Z"), claim("mid_7", "3", "2026-11-24T10:00:20Z"),
                 claim("mid_7", "100", "2026-11-24T10:00:30Z"), claim("mid_7", "3", "2026-11-24T10:00:40Z"));
 
-        assertThat(CouponAbuseTruth.alerts(activities)).allSatisfy(a -> assertThat(a.uids()).containsExactly("100", "20", "3"));
+        assertThat(CouponAbuseTruth.alerts(activities)).as("the five windows that hold every claim").hasSize(5).allSatisfy(a -> assertThat(a.uids()).containsExactly("100", "20", "3"));
     }
 }

@@ -36,8 +36,12 @@ class LedgerTest {
     }
 
     private JsonNode write(Ledger ledger, String runId) throws Exception {
+        return write(ledger, runId, List.of());
+    }
+
+    private JsonNode write(Ledger ledger, String runId, List<Simulation.AbuseWindow> abuse) throws Exception {
         ObjectNode run = LogJson.MAPPER.createObjectNode().put("id", runId);
-        return LogJson.MAPPER.readTree(new LedgerWriter(ledger, dir, run, List.of(), LedgerWriter.EVERY).write(LedgerWriter.State.FINISHED).toFile());
+        return LogJson.MAPPER.readTree(new LedgerWriter(ledger, dir, run, abuse, LedgerWriter.EVERY).write(LedgerWriter.State.FINISHED).toFile());
     }
 
     @Test
@@ -126,7 +130,7 @@ class LedgerTest {
             }
         });
 
-        JsonNode l = write(ledger, "r1");
+        JsonNode l = write(ledger, "r1", simulation.abuseWindows());
 
         assertThat(simulation.abuseWindows()).hasSize(3).allSatisfy(w -> {
             List<String> uids = w.uids().stream().sorted().toList();
@@ -136,7 +140,7 @@ class LedgerTest {
                         assertThat(a.get("uids")).extracting(JsonNode::asText).containsExactlyElementsOf(uids);
                     });
         });
-        assertThat(l.get("abuse")).allSatisfy(a -> assertThat(a.get("all_claims_accepted").asBoolean()).isTrue());
+        assertThat(l.get("abuse")).hasSize(3).allSatisfy(a -> assertThat(a.get("all_claims_accepted").asBoolean()).isTrue());
     }
 
     @Test

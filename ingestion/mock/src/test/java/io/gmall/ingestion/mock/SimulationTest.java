@@ -151,6 +151,7 @@ class SimulationTest {
     @Test
     void ordersHaveOneToFiveDistinctSkusAndSettleLater() {
         Map<Integer, Long> placed = new HashMap<>();
+        int settled = 0;
         for (Action a : all(new Simulation(config(13, 20_000, 0, 0, 0, 0), "r"))) {
             if (a instanceof Action.PlaceOrder o) {
                 assertThat(o.lines()).hasSizeBetween(1, 5);
@@ -160,8 +161,10 @@ class SimulationTest {
                 assertThat(placed).containsKey(s.orderSeq());
                 assertThat(s.at()).isGreaterThan(placed.get(s.orderSeq()));
                 assertThat(s.status()).isIn("1002", "1003");
+                settled++;
             }
         }
         assertThat(placed).isNotEmpty();
+        assertThat(settled).as("orders settled").isPositive();
     }
 }
