@@ -3,10 +3,15 @@ package io.gmall.streaming;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /** Behaviour-log records (the ingestion contract) parsed from a Kafka value into columns. */
@@ -30,7 +35,7 @@ public final class LogRows {
             .add("npgid", DataTypes.IntegerType)
             .add("itemid", DataTypes.IntegerType);
 
-    private static final UserDefinedFunction PARSE = udf(new LogValueParser(SCHEMA), SCHEMA);
+    private static final List<String> REQUIRED = List.of("event_id", "mid", "ts");
 
     private LogRows() {
     }
@@ -41,8 +46,23 @@ public final class LogRows {
      * it is still in bronze.
      */
     public static Dataset<Row> parse(Dataset<Row> kafkaRows) {
+        return parse(kafkaRows, SCHEMA.fieldNames());
+    }
+
+    /**
+     * The records with only the named fields of {@link #SCHEMA} (and {@code event_id}, {@code mid}, {@code ts}, which
+     * every record must have): a query that reads a few fields does not build the strings of the others.
+     */
+    public static Dataset<Row> parse(Dataset<Row> kafkaRows, String... fields) {
+        Set<String> wanted = new HashSet<>(List.of(fields));
+        wanted.addAll(REQUIRED);
+        StructType schema = new StructType(Arrays.stream(SCHEMA.fields()).filter(f -> wanted.contains(f.name())).toArray(StructField[]::new));
+        if (schema.size() != wanted.size()) {
+            throw new IllegalArgumentException("not fields of a log record: " + wanted.stream().filter(f -> !List.of(SCHEMA.fieldNames()).contains(f)).toList());
+        }
+        UserDefinedFunction parser = udf(new LogValueParser(schema), schema);
         return kafkaRows
-                .select(PARSE.apply(col("value").cast("binary")).as("r"))
+                .select(parser.apply(col("value").cast("binary")).as("r"))
                 .select("r.*")
                 .filter(col("mid").isNotNull().and(col("ts").isNotNull()).and(col("event_id").isNotNull()));
     }

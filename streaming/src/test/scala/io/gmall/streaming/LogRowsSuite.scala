@@ -38,6 +38,18 @@ class LogRowsSuite extends SparkSuite {
     assert(actual.count() == 9, "all but the ones that are no JSON object or lack a time")
   }
 
+  test("named fields only: the same values as the whole record's, with the id, device and time always kept") {
+    val session = spark
+    import session.implicits._
+    val kafka = values.toDF("json").select(col("json").cast("binary").as("value"))
+    val some = LogRows.parse(kafka, "uid", "itemid")
+    assert(some.columns.toSeq == Seq("event_id", "mid", "uid", "ts", "itemid"), "in the contract's order")
+    assert(some.collect().map(_.toString).sorted.toSeq ==
+      LogRows.parse(kafka).select(some.columns.map(col): _*).collect().map(_.toString).sorted.toSeq)
+    val refused = intercept[IllegalArgumentException](LogRows.parse(kafka, "uid", "price"))
+    assert(refused.getMessage.contains("price"))
+  }
+
   test("a value that is one JSON object becomes a row, a field of the wrong type null in it; anything else no row") {
     val row = parsed(event("mid_2", "7", "coupon", 1764000000456L, itemid = 42))
     assert(row.getAs[String](LogRows.SCHEMA.fieldIndex("mid")) == "mid_2")

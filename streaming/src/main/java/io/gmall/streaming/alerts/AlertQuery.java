@@ -48,7 +48,7 @@ public final class AlertQuery implements GmallQuery {
     }
 
     public Dataset<Row> alerts(Dataset<Row> kafkaRows) {
-        Dataset<Row> events = time.withBuckets(LogRows.parse(kafkaRows), "ts")
+        Dataset<Row> events = time.withBuckets(LogRows.parse(kafkaRows, CouponAbuseRule.FIELDS), "ts")
                 .withWatermark(BusinessTime.EVENT_TIME, config.watermark.toSeconds() + " seconds");
         return rule.alerts(events);
     }

@@ -37,6 +37,9 @@ public final class CouponAbuseRule implements Serializable {
     /** The array fields of an alert document (Elasticsearch does not say which fields are arrays: a reader must). */
     public static final String[] ARRAY_FIELDS = {"uids", "item_ids", "events"};
 
+    /** The fields of an event log the rule reads. */
+    public static final String[] FIELDS = {"mid", "uid", "evid", "itemid", "ts"};
+
     private final Duration window;
     private final Duration slide;
     private final int minUsers;

@@ -9,14 +9,20 @@ import io.gmall.streaming.LogRows;
 import io.gmall.streaming.StreamingConfig;
 import io.gmall.streaming.time.BusinessTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /** Daily active devices from {@code gmall.log.startup}: each device's first visit per business day, and hourly counts. */
 public final class DauQuery implements GmallQuery {
+
+    /** A first visit's fields besides the device, in the order that picks the earliest (ties broken by event id). */
+    private static final String[] FIRST_VISIT_FIELDS = {"ts", "event_id", "uid", "os", "area", "ch", "vs", "appid"};
 
     private final StreamingConfig config;
     private final DauWriter writer;
@@ -40,13 +46,13 @@ public final class DauQuery implements GmallQuery {
 
     /** Per business day and device, the earliest startup of the batch (ties broken by event id, so a replay picks the same). */
     public Dataset<Row> firstVisits(Dataset<Row> kafkaRows) {
-        return firstVisitsOf(LogRows.parse(kafkaRows).withColumn("dt", time.dayOf(col("ts"))));
+        return firstVisitsOf(LogRows.parse(kafkaRows, FIRST_VISIT_FIELDS).withColumn("dt", time.dayOf(col("ts"))));
     }
 
     /** Per {@code dt} and device, the earliest of the startups (parsed records with their business day {@code dt}). */
     public static Dataset<Row> firstVisitsOf(Dataset<Row> startups) {
         return startups.groupBy("dt", "mid")
-                .agg(min(struct("ts", "event_id", "uid", "os", "area", "ch", "vs", "appid")).as("v"))
+                .agg(min(struct(Arrays.stream(FIRST_VISIT_FIELDS).map(functions::col).toArray(Column[]::new))).as("v"))
                 .select("dt", "mid", "v.*");
     }
 
