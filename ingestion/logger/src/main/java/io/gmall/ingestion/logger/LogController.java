@@ -4,9 +4,10 @@ import io.gmall.ingestion.contract.Violation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.commons.codec.DecoderException;
+import org.apache.commons.codec.net.URLCodec;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -65,7 +66,12 @@ class LogController {
         }
         byte[] json = java.util.Arrays.copyOfRange(body, LEGACY_FIELD.length, body.length);
         if (json.length > 0 && json[0] == '%') {
-            json = URLDecoder.decode(new String(json, StandardCharsets.US_ASCII), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+            // Byte by byte: raw UTF-8 beside the escapes stays as it came, and an invalid escape is refused, not guessed at.
+            try {
+                json = URLCodec.decodeUrl(json);
+            } catch (DecoderException e) {
+                return problem(400, "bad_form_encoding", "the log field starts URL-encoded but is not: " + e.getMessage(), null);
+            }
         }
         return answer(json, LEGACY, receivedAt, true);
     }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,28 @@ class LogControllerTest {
                         .content("log=" + java.net.URLEncoder.encode(record, StandardCharsets.UTF_8)))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.accepted").value(1));
+    }
+
+    @Test
+    void aPartlyUrlEncodedLegacyBodyKeepsItsRawUtf8() throws Exception {
+        String rest = "\"type\":\"startup\",\"mid\":\"mid_7\",\"uid\":\"7\",\"os\":\"ios\",\"appid\":\"gmall\",\"area\":\"北京\",\"ch\":\"appstore\",\"vs\":\"1.1.3\"}";
+        byte[] body = ("log=%7B" + rest).getBytes(StandardCharsets.UTF_8);
+        mvc.perform(post("/log").contentType(MediaType.APPLICATION_FORM_URLENCODED).content(body))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.accepted").value(1));
+        var stored = LogJson.MAPPER.readTree(sink.on("gmall.log.startup").get(0).value());
+        assertThat(stored.get("area").asText()).isEqualTo("北京");
+    }
+
+    @Test
+    void aBrokenEscapeInAUrlEncodedLegacyBodyIsABadRequest() throws Exception {
+        for (String body : List.of("log=%zz", "log=%", "log=%7B%2")) {
+            mvc.perform(post("/log").contentType(MediaType.APPLICATION_FORM_URLENCODED).content(body))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.code").value("bad_form_encoding"));
+        }
+        assertThat(sink.acknowledged).isEmpty();
     }
 
     @Test
