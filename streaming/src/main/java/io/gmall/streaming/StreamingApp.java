@@ -50,8 +50,14 @@ import scala.runtime.BoxedUnit;
 public final class StreamingApp implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingApp.class);
-    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(30);
-    private static final int SHUTDOWN_PRIORITY = 100;
+    /** Within Hadoop's 30 s bound on Spark's whole chain of shutdown hooks, leaving time to stop the queries and the context. */
+    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(20);
+    /**
+     * Above Spark's default priority (100), at which the local executor stops its task threads: at the same priority the
+     * order is arbitrary, and when the executor went first the running batch's tasks were refused and the stop waited out
+     * its bound.
+     */
+    private static final int SHUTDOWN_PRIORITY = 110;
 
     @Option(names = "--config", description = "a properties file overriding the defaults (keys gmall.streaming.*)")
     Path configFile;
@@ -97,7 +103,7 @@ public final class StreamingApp implements Callable<Integer> {
                 running.add(started);
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            // Before Spark's own hook stops the SparkContext (priority 50), so a running batch can finish.
+            // Before Spark's own hooks stop the executor (100) and the SparkContext (50), so a running batch can finish.
             ShutdownHookManager.addShutdownHook(SHUTDOWN_PRIORITY, new AbstractFunction0<BoxedUnit>() {
                 @Override
                 public BoxedUnit apply() {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * (the mock gave up on them, or Kafka lacks what was acknowledged; must be 0), copies that reached Kafka
  * (resends; downstream removes them), and the time from the repair until the stack is healthy and the
  * API answers. The stream is SIGKILLed five times at random moments of its run, each time restarted by the
- * launcher. Each run lasts from a few seconds before its fault until a few seconds after the repair, so records
+ * launcher, and in another run stopped and restarted; a stop (SIGTERM) under load must end within its grace
+ * period, not by a SIGKILL. Each run lasts from a few seconds before its fault until a few seconds after the repair, so records
  * flow before, during and after it; the mock resends what was refused for as long as it takes. Afterwards
  * {@code ./gmall check} must find every store equal to the ledgers of all the runs, bronze holding each
  * accepted record exactly once: no copy reached the stores.
@@ -91,7 +92,8 @@ class FaultMatrixIT {
             new Fault("redis", false, OUTAGE),
             new Fault("hbase", false, OUTAGE),
             new Fault("elasticsearch", false, OUTAGE),
-            new Fault("stream", true, Duration.ZERO, STREAM_KILLS));
+            new Fault("stream", true, Duration.ZERO, STREAM_KILLS),
+            new Fault("stream", false, Duration.ZERO));
 
     private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
     private final Layout layout = new Layout(Path.of(System.getProperty("gmall.root")));
@@ -159,7 +161,10 @@ class FaultMatrixIT {
         if (fault.kill()) {
             pipeline.kill(fault.component());
         } else {
+            int before = launcherOut.toString(StandardCharsets.UTF_8).length();
             assertThat(stack.down(List.of(fault.component()))).isTrue();
+            String stopped = launcherOut.toString(StandardCharsets.UTF_8).substring(before);
+            assertThat(stopped).as("%s: a stop under load ends within its grace period", fault.describe()).doesNotContain("killed after the grace period");
         }
         Thread.sleep(fault.down().toMillis());
         long repairedAt = System.nanoTime();
