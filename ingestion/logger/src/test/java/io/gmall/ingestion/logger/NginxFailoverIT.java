@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Through nginx, one log server is stopped while clients keep sending: every record a client was told
  * is accepted is in Kafka, and no request fails for good (a client resends on 502/503/504, as the mock does).
+ * What nginx refuses itself (a body too large or unreadable, no log server answering) is a problem+json too.
  */
 class NginxFailoverIT {
 
@@ -92,6 +93,47 @@ class NginxFailoverIT {
         } finally {
             clients.shutdownNow();
             assertThat(stack.up(List.of("logger-1")).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void whatNginxItselfRefusesIsAProblemNotAnHtmlPage() throws Exception {
+        HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(URI.create(COLLECTOR)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[" + " ".repeat(2 << 20) + "]")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(tooLarge.statusCode(), tooLarge.headers().firstValue("Content-Type").orElse(""), tooLarge.body(), 413, "body_too_large");
+        for (String head : List.of("Content-Length: -5\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\nzz\r\n")) {
+            String answer = rawPost(head);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            String type = answer.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("");
+            assertProblem(status, type, answer.substring(answer.indexOf("\r\n\r\n") + 4), 400, "unreadable_request");
+        }
+        assertThat(stack.down(List.of("logger-1", "logger-2"))).isTrue();
+        try {
+            HttpResponse<String> nobody = http.send(HttpRequest.newBuilder(URI.create(COLLECTOR)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(nobody.statusCode(), nobody.headers().firstValue("Content-Type").orElse(""), nobody.body(), 503, "no_log_server");
+            assertThat(nobody.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            assertThat(stack.up(List.of("logger-1", "logger-2")).ok()).isTrue();
+        }
+    }
+
+    private static void assertProblem(int status, String contentType, String body, int expectedStatus, String problem) throws Exception {
+        assertThat(status).as(body).isEqualTo(expectedStatus);
+        assertThat(contentType).as(body).startsWith("application/problem+json");
+        JsonNode json = LogJson.MAPPER.readTree(body);
+        assertThat(json.get("status").asInt()).isEqualTo(expectedStatus);
+        assertThat(json.get("type").asText()).endsWith("/" + problem);
+    }
+
+    /** A POST whose head ends with {@code head}, written as is (HttpClient will not send a malformed length), and nginx's whole answer. */
+    private static String rawPost(String head) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(CONFIG.bind(), CONFIG.port("nginx"))) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /api/v1/logs HTTP/1.1\r\nHost: " + CONFIG.bind() + "\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\n" + head).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
