@@ -76,6 +76,30 @@ public final class ProcessControl {
                 .filter(p -> commandLine(p).contains(marker));
     }
 
+    /**
+     * The processes still in the session that {@code leader} led, once it is gone: every server is started in a
+     * session of its own (setsid), so what outlived it there is its own, such as nginx's workers after their master
+     * was SIGKILLed, still holding its port. None while the leader (or a process that took its pid) is alive.
+     */
+    public static List<ProcessHandle> orphans(long leader) {
+        if (ProcessHandle.of(leader).filter(ProcessHandle::isAlive).isPresent()) {
+            return List.of();
+        }
+        return ProcessHandle.allProcesses().filter(p -> session(p.pid()) == leader).toList();
+    }
+
+    /** The session id of a process (field 6 of /proc/pid/stat), -1 if it is gone or unreadable. */
+    static long session(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            // After the command's name, which may hold spaces and parentheses: state, ppid, pgrp, session.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[3]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public static Optional<Long> readPid(Path pidFile) {
         try {
             if (!Files.isRegularFile(pidFile)) {

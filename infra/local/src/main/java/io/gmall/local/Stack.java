@@ -120,6 +120,7 @@ public final class Stack {
                         ctx.out().printf("%-14s already running (pid %d)%n", c.name(), live.get().pid());
                         spawned.put(c, null);
                     } else {
+                        stopOrphans(c);
                         requireFreePorts(c);
                         c.prepare(ctx);
                         ctx.out().printf("%-14s starting; log %s%n", c.name(), relative(c.logFile(ctx.layout())));
@@ -239,6 +240,12 @@ public final class Stack {
             ctx.out().printf("%-14s not running%n", c.name());
         }
         try {
+            stopOrphans(c);
+        } catch (RuntimeException e) {
+            ok = false;
+            report(c, reason(e));
+        }
+        try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
             ok = false;
@@ -284,6 +291,18 @@ public final class Stack {
             lines.add(new StatusLine(c.name(), "up", live.get().pid(), port, health, healthy, log));
         }
         return lines;
+    }
+
+    /** What outlived the component's last recorded process in its session (nginx's workers after a SIGKILLed master), stopped. */
+    private void stopOrphans(Component c) {
+        ProcessControl.readPid(c.pidFile(ctx.layout())).ifPresent(pid -> {
+            List<ProcessHandle> orphans = ProcessControl.orphans(pid);
+            orphans.forEach(p -> ProcessControl.stop(p, ctx.config().stopTimeout()));
+            if (!orphans.isEmpty()) {
+                ctx.out().printf("%-14s stopped %d process(es) that outlived its pid %d: %s%n", c.name(), orphans.size(), pid,
+                        orphans.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(", ")));
+            }
+        });
     }
 
     public Optional<ProcessHandle> running(Component c) {

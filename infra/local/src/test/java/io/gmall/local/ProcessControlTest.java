@@ -47,6 +47,26 @@ class ProcessControlTest {
     }
 
     @Test
+    void whatOutlivesASessionLeaderIsFoundByItsSessionAndNothingElse() throws Exception {
+        String marker = "m-" + UUID.randomUUID();
+        ProcessHandle leader = start("import subprocess, sys, time; subprocess.Popen(['sleep', '120']); time.sleep(60)", marker);
+        ProcessHandle child = leader.children().findFirst().orElseThrow();
+        try {
+            assertThat(ProcessControl.session(child.pid())).isEqualTo(leader.pid());
+            assertThat(ProcessControl.orphans(leader.pid())).as("the leader is alive").isEmpty();
+            leader.destroyForcibly();
+            leader.onExit().get();
+            assertThat(ProcessControl.orphans(leader.pid())).containsExactly(child);
+            assertThat(ProcessControl.orphans(ProcessHandle.current().pid())).as("a live process's session").isEmpty();
+            ProcessControl.stop(child, Duration.ofSeconds(5));
+            assertThat(ProcessControl.orphans(leader.pid())).isEmpty();
+        } finally {
+            leader.destroyForcibly();
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void aGarbledPidFileCountsAsNoProcess() throws IOException {
         Path pidFile = dir.resolve("bad.pid");
         Files.writeString(pidFile, "twelve");
