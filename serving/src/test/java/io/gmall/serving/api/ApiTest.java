@@ -211,6 +211,7 @@ class ApiTest {
                     .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         }
         mvc.perform(get("/no-such-path")).andExpect(status().isNotFound()).andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+        mvc.perform(get("/error")).andExpect(status().isNotFound()).andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
     }
 
     @Test
