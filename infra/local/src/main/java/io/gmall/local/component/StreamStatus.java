@@ -114,14 +114,17 @@ public record StreamStatus(List<Query> queries, List<String> failures, List<Stri
         return new Verdict(true, summary());
     }
 
+    /** The lag is what a query's last batch saw: a query without a batch since its start has none to tell yet, not 0. */
     private String summary() {
-        long lag = queries.stream().mapToLong(Query::lag).sum();
+        long lag = queries.stream().filter(Query::progressed).mapToLong(Query::lag).sum();
         List<String> waiting = queries.stream().filter(q -> !q.progressed()).map(Query::name).toList();
         String progress = queries.stream().filter(Query::progressed).mapToLong(Query::secondsSinceProgress).max()
                 .stream().mapToObj(s -> "last progress " + s + " s ago").findFirst().orElse("no batch since start");
         String idle = waiting.isEmpty() || waiting.size() == queries.size() ? ""
                 : " (" + waiting.stream().collect(Collectors.joining(", ")) + ": no batch since start)";
-        return queries.size() + (queries.size() == 1 ? " query" : " queries") + " active" + idle + ", " + progress + ", lag " + lag;
+        String lagText = waiting.size() == queries.size() ? "lag not known yet"
+                : "lag " + lag + (waiting.isEmpty() ? "" : " (" + String.join(", ", waiting) + " not known yet)");
+        return queries.size() + (queries.size() == 1 ? " query" : " queries") + " active" + idle + ", " + progress + ", " + lagText;
     }
 
     private static String quote(String text) {

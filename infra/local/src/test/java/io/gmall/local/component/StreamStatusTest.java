@@ -101,13 +101,13 @@ class StreamStatusTest {
 
     @Test
     void aQueryWithoutProgressSinceStartCountsAsActiveAndIsNamed() {
-        StreamStatus.Verdict some = judge("bronze active 12 3 0\ndau active -1 -1 0\n");
+        StreamStatus.Verdict some = judge("bronze active 12 3 4\ndau active -1 -1 0\n");
         assertThat(some.healthy()).as(some.text()).isTrue();
-        assertThat(some.text()).isEqualTo("2 queries active (dau: no batch since start), last progress 3 s ago, lag 0");
+        assertThat(some.text()).isEqualTo("2 queries active (dau: no batch since start), last progress 3 s ago, lag 4 (dau not known yet)");
 
         StreamStatus.Verdict none = judge("dau active -1 -1 0\n");
         assertThat(none.healthy()).as(none.text()).isTrue();
-        assertThat(none.text()).isEqualTo("1 query active, no batch since start, lag 0");
+        assertThat(none.text()).isEqualTo("1 query active, no batch since start, lag not known yet");
     }
 
     @Test

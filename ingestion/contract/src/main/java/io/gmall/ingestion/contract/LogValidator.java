@@ -294,9 +294,14 @@ public final class LogValidator {
         if (uid == null || uid.isNull()) {
             return;
         }
-        Long number = integral(uid);
-        if (number != null && number >= 0) {
-            fixes.put(UID, Long.toString(number));
+        if (uid.isNumber()) {
+            Long number = integral(uid);
+            if (number != null && number >= 0) {
+                fixes.put(UID, Long.toString(number));
+            } else {
+                v.add(new Violation(number == null && !uid.isIntegralNumber() ? Violation.WRONG_TYPE : Violation.OUT_OF_RANGE, UID,
+                        "as a number must be a whole number from 0, not " + uid.asText()));
+            }
             return;
         }
         textMatching(record, UID, ID, "1-64 characters of letters, digits and _.:@-", v);

@@ -206,7 +206,8 @@ class LogValidatorTest {
         }
         cases.add(Arguments.of(without(anEventLog("clickItem"), "evid"), "evid", Violation.MISSING));
         cases.add(Arguments.of(without(anEventLog("coupon"), "uid"), "uid", Violation.MISSING));
-        cases.add(Arguments.of(with(aStartupLog(), "uid", F.numberNode(-5)), "uid", Violation.WRONG_TYPE));
+        cases.add(Arguments.of(with(aStartupLog(), "uid", F.numberNode(-5)), "uid", Violation.OUT_OF_RANGE));
+        cases.add(Arguments.of(with(aStartupLog(), "uid", F.numberNode(1.5)), "uid", Violation.WRONG_TYPE));
         cases.add(Arguments.of(with(aStartupLog(), "uid", F.numberNode(new BigDecimal("1.5"))), "uid", Violation.WRONG_TYPE));
         cases.add(Arguments.of(with(aStartupLog(), "uid", F.textNode("user 1")), "uid", Violation.BAD_FORMAT));
         cases.add(Arguments.of(with(aStartupLog(), "uid", F.booleanNode(true)), "uid", Violation.WRONG_TYPE));
