@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * business day on a clean stack (so the dashboard's "yesterday" and "today" both have data), then the API's answers compared
  * with the ledgers of every mock run since the last clean, and the dashboard's address.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo",
         description = "Starts the stack, runs the mock, waits for the stream and compares the API's answers with the ledgers.")
 public final class Demo implements Callable<Integer> {
 

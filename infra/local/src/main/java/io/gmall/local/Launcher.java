@@ -25,12 +25,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The local stack's command line, run by {@code ./gmall up|down|status|clean|env}.
  * The project root comes from the system property {@code gmall.root} (set by ./gmall).
  */
-@Command(name = "gmall", mixinStandardHelpOptions = true,
+@Command(name = "gmall", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         description = "Runs gmall's single-node stack on loopback.",
         subcommands = {Launcher.Up.class, Launcher.Down.class, Launcher.Status.class, Launcher.Clean.class, Launcher.Env.class, Launcher.SparkJob.class, KibanaImport.class, Demo.class, Soak.class})
 public final class Launcher {
@@ -126,11 +127,11 @@ public final class Launcher {
 
         @Override
         public Integer call() {
-            Stack stack = stack();
             Layout layout = layout();
+            List<Stack.StatusLine> lines = stack().status(names);
             boolean allHealthy = true;
             System.out.printf("%-14s %-5s %-8s %-6s %-34s %s%n", "COMPONENT", "STATE", "PID", "PORT", "LOG", "HEALTH");
-            for (Stack.StatusLine line : stack.status(names)) {
+            for (Stack.StatusLine line : lines) {
                 allHealthy &= line.healthy();
                 System.out.printf("%-14s %-5s %-8s %-6s %-34s %s%n", line.name(), line.state(),
                         line.pid() == null ? "-" : line.pid(), line.port() == 0 ? "-" : line.port(), layout.root().relativize(line.log()), line.health());

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code ./gmall soak}: the mock at a steady rate for many minutes, and every minute each server's resident
  * memory and the pipeline's lag, so that a leak or a falling-behind shows as a trend. Not part of the suite.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
+@Command(name = "soak",
         description = "Runs the mock for --minutes and prints every server's RSS and the stream's and relay's lag every minute.")
 public final class Soak implements Callable<Integer> {
 
