@@ -49,6 +49,9 @@ public final class Demo implements Callable<Integer> {
         if (minutes < 1 || minutes > 120) {
             throw new IllegalArgumentException("--minutes takes 1 to 120, not " + minutes);
         }
+        if (waitSeconds < 0) {
+            throw new IllegalArgumentException("--wait takes 0 or more seconds, not " + waitSeconds);
+        }
         Layout layout = Launcher.layout();
         Launcher.lockStack(layout);
         Stack stack = Launcher.stack();

@@ -35,7 +35,7 @@ public final class ApiCheck implements Callable<Integer> {
 
     @Option(names = "--ledgers", defaultValue = "var/mock", description = "directory of the mock's ledgers (default ${DEFAULT-VALUE}, under the project root)")
     Path ledgers;
-    @Option(names = "--wait", defaultValue = "120", description = "seconds to wait for the stream to catch up (default ${DEFAULT-VALUE})")
+    @Option(names = "--wait", defaultValue = "120", converter = WaitSeconds.class, description = "seconds to wait for the stream to catch up (default ${DEFAULT-VALUE})")
     int waitSeconds;
     @Option(names = "--api", defaultValue = "http://127.0.0.1:8070", description = "the API's base URL (default ${DEFAULT-VALUE})")
     URI api;

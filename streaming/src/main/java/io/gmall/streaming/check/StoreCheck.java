@@ -41,7 +41,7 @@ public final class StoreCheck implements Callable<Integer> {
 
     @Option(names = "--ledgers", defaultValue = "var/mock", description = "directory of the mock's ledgers (default ${DEFAULT-VALUE}, under the project root)")
     Path ledgers;
-    @Option(names = "--wait", defaultValue = "120", description = "seconds to wait for the stores to catch up (default ${DEFAULT-VALUE})")
+    @Option(names = "--wait", defaultValue = "120", converter = WaitSeconds.class, description = "seconds to wait for the stores to catch up (default ${DEFAULT-VALUE})")
     int waitSeconds;
     @Option(names = "--config", description = "a properties file overriding the streaming defaults")
     Path configFile;
