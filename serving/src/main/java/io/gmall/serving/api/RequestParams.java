@@ -18,6 +18,8 @@ public final class RequestParams {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
     /** Also keeps out what uuuu accepts beyond it: signed and longer years. */
     private static final Pattern FOUR_DIGIT_YEAR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    /** ASCII digits only, as in dates: Integer.parseInt alone would also take full-width or Arabic-Indic digits. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
     /** Letters and digits of any script, spaces and the punctuation of product names; no query syntax. */
     private static final Pattern KEYWORD = Pattern.compile("[\\p{L}\\p{N}\\p{M} .,'&+/()_-]*");
 
@@ -84,6 +86,9 @@ public final class RequestParams {
             return absent;
         }
         try {
+            if (!WHOLE_NUMBER.matcher(text.strip()).matches()) {
+                throw new NumberFormatException(text);
+            }
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
             throw new BadParameterException(name, name + " must be a whole number, not '" + clip(text) + "'");

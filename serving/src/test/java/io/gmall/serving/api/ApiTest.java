@@ -171,7 +171,7 @@ class ApiTest {
 
     @Test
     void pagesAndSizesOutOfRangeAreRefused() throws Exception {
-        for (String page : new String[] {"0", "-1", "abc", "1.5", "99999999999"}) {
+        for (String page : new String[] {"0", "-1", "abc", "1.5", "99999999999", "０１", "١"}) {
             expectBadParameter("startpage", mvc.perform(get("/sale_detail").param("date", "2026-11-24").param("startpage", page)).andReturn());
             expectBadParameter("startpage", mvc.perform(get("/alerts").param("date", "2026-11-24").param("startpage", page)).andReturn());
         }
