@@ -4,11 +4,16 @@ import io.gmall.serving.StoreUnavailableException;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -42,6 +47,19 @@ public class Problems extends ResponseEntityExceptionHandler {
         p.setTitle(e.store() + " unavailable");
         p.setProperty("store", e.store());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(p);
+    }
+
+    /**
+     * Spring answers an Accept it cannot meet (or cannot parse) with an empty 406; this API has one representation of
+     * a refusal, so it is sent with its type set, which no negotiation overrules.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e, HttpHeaders headers,
+                                                                      HttpStatusCode status, WebRequest request) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_ACCEPTABLE,
+                "this API answers application/json (refusals application/problem+json); the Accept header allows neither");
+        p.setType(URI.create("urn:gmall:problem:not-acceptable"));
+        return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     @ExceptionHandler(RuntimeException.class)

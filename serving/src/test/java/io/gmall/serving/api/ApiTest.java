@@ -212,6 +212,12 @@ class ApiTest {
         }
         mvc.perform(get("/no-such-path")).andExpect(status().isNotFound()).andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         mvc.perform(get("/error")).andExpect(status().isNotFound()).andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+        for (String accept : List.of("!!!", "text/csv")) {
+            mvc.perform(get("/realtime-total").param("date", "2026-11-24").header("Accept", accept))
+                    .andExpect(status().isNotAcceptable())
+                    .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.status").value(406));
+        }
     }
 
     @Test
