@@ -8,6 +8,8 @@ command prints its seconds, its rendered charts (a notebook that rendered none f
 from __future__ import annotations
 
 import argparse
+import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,6 +41,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=600, help="seconds a cell may take (default 600)")
     parser.add_argument("notebooks", nargs="*", type=Path, help="the notebooks (default: every notebooks/*.ipynb)")
     args = parser.parse_args()
+    day = os.environ.get("GMALL_NOTEBOOK_DAY")
+    if day is not None:
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            parser.error(f"--day takes a calendar day yyyy-MM-dd, not {day!r}")
     paths = args.notebooks or sorted(HERE.glob("*.ipynb"))
     args.out.mkdir(parents=True, exist_ok=True)
     failed = False

@@ -3,6 +3,7 @@ package io.gmall.orchestration;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "orchestrate", mixinStandardHelpOptions = true, description = "Run the nightly task graph for a business day, here.")
 public final class LocalRunner implements Callable<Integer> {
 
+    /** Parsed here: a day that is not one is refused at once, not retried by every task of the graph. */
     @Option(names = "--date", required = true, description = "the business day, yyyy-MM-dd")
-    String date;
+    LocalDate date;
 
     @Option(names = "--graph", required = true, description = "the task graph (orchestration/nightly.json)")
     Path graphFile;
@@ -74,7 +76,7 @@ public final class LocalRunner implements Callable<Integer> {
         }
         String runId = "local__" + date + "__" + UUID.randomUUID().toString().substring(0, 8);
         System.out.println("orchestrate " + graph.dagId() + " for " + date + ", run " + runId);
-        List<Result> results = run(graph, date, runId, LocalRunner::process);
+        List<Result> results = run(graph, date.toString(), runId, LocalRunner::process);
         System.out.printf(Locale.ROOT, "%-18s %-16s %5s %9s%n", "task", "state", "tries", "seconds");
         results.forEach(r -> System.out.printf(Locale.ROOT, "%-18s %-16s %5d %9.1f%n", r.task(), r.state().name().toLowerCase(Locale.ROOT),
                 r.tries(), r.took().toMillis() / 1000.0));

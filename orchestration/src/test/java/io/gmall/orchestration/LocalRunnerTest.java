@@ -87,4 +87,15 @@ class LocalRunnerTest {
         assertThat(status).isEqualTo(2);
         assertThat(err.toString()).contains("--tasks: no task reconcile_daus in gmall_nightly; its tasks are wait_bronze, compact, reconcile_dau");
     }
+
+    @Test
+    void aDayThatIsNoCalendarDayIsRefusedBeforeAnyTaskRuns() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new LocalRunner());
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute("--date", "2026-13-01", "--graph", TaskGraphTest.NIGHTLY.toString(), "--reconcile", "false");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("--date").contains("2026-13-01");
+    }
 }

@@ -16,7 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall bench api}: requests/s and latency p50/p99 of each endpoint under concurrent load from wrk
@@ -34,6 +36,8 @@ public final class ApiBench implements Callable<Integer> {
     URI api;
     @Option(names = "--date", description = "the business day to read (default: the API's today)")
     String date;
+    @Spec
+    CommandSpec spec;
     @Option(names = "--seconds", defaultValue = "10", description = "load per endpoint, seconds (default ${DEFAULT-VALUE})")
     int seconds;
     @Option(names = "--warmup-seconds", defaultValue = "3", description = "unmeasured load per endpoint first, so the JIT has compiled the paths (default ${DEFAULT-VALUE})")
@@ -53,6 +57,7 @@ public final class ApiBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BenchStack.requirePositive(spec, Map.of("--seconds", seconds, "--connections", connections));
         String day = date != null ? date : today();
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("ceiling: static file /dashboard.css", "/dashboard.css");

@@ -25,6 +25,8 @@ import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -36,6 +38,15 @@ import redis.clients.jedis.resps.ScanResult;
  * under {@code var/tmp}. {@link #close()} removes all of it.
  */
 final class BenchStack implements AutoCloseable {
+
+    /** Counts and lengths of time below 1 are usage errors, refused before a benchmark writes anything. */
+    static void requirePositive(CommandSpec spec, Map<String, ? extends Number> options) {
+        options.forEach((option, value) -> {
+            if (value.longValue() < 1) {
+                throw new ParameterException(spec.commandLine(), option + " must be 1 or more, not " + value);
+            }
+        });
+    }
 
     static final List<String> KINDS = List.of("startup", "event", "order", "detail", "user");
     private static final Map<String, String> HBASE_TABLES = Map.of("dau", "info", "dau_hourly", "m", "order_info", "info", "gmv_hourly", "m");

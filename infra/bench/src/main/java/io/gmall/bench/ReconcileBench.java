@@ -26,7 +26,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall bench reconcile}: a business day of mock-shaped records landed in bronze by the stream's own
@@ -40,6 +42,8 @@ public final class ReconcileBench implements Callable<Integer> {
 
     private static final long DAY_MILLIS = 24L * 3600 * 1000;
 
+    @Spec
+    CommandSpec spec;
     @Option(names = "--records", defaultValue = "3000000", description = "records of the day (default ${DEFAULT-VALUE})")
     long records;
 
@@ -49,6 +53,7 @@ public final class ReconcileBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BenchStack.requirePositive(spec, Map.of("--records", records));
         Path root = Path.of(System.getProperty("gmall.root", "."));
         StreamingConfig base = StreamingConfig.load(null, System.getenv(), System.getProperties());
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -78,6 +78,8 @@ public final class StreamBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BenchStack.requirePositive(spec, Map.of("--records", records, "--rate-seconds", rateSeconds, "--trigger-seconds", triggerSeconds,
+                "--rates", rates.stream().mapToInt(Integer::intValue).min().orElse(0)));
         for (String q : queries) {
             if (!StreamingConfig.QUERIES.contains(q)) {
                 throw new ParameterException(spec.commandLine(), "unknown query '" + q + "'; the queries are " + new TreeSet<>(StreamingConfig.QUERIES));

@@ -17,7 +17,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall bench cdc}: changes per second from MariaDB through the running relay into Kafka, beside
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "cdc", mixinStandardHelpOptions = true, description = "CDC benchmark: MariaDB -> Canal -> relay -> Kafka.")
 final class CdcBench implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
     @Option(names = "--rows", defaultValue = "50000", description = "rows to insert (default ${DEFAULT-VALUE})")
     int rows;
     @Option(names = "--jdbc-url", defaultValue = "${env:GMALL_MARIADB_URL:-jdbc:mariadb://127.0.0.1:13306/gmall}")
@@ -39,6 +43,7 @@ final class CdcBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IngestionBench.requirePositive(spec, Map.of("--rows", rows));
         String table = "cdc_bench_" + UUID.randomUUID().toString().substring(0, 8);
         String topic = "gmall.cdc." + table;
         System.out.printf("cdc benchmark: %,d rows into gmall.%s%n", rows, table);

@@ -31,7 +31,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./gmall bench ingest}: sustained records/s and request latency through nginx, the log servers and Kafka,
@@ -43,6 +45,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Ingest benchmark: collector vs raw Kafka producer and a static nginx.")
 final class IngestBench implements java.util.concurrent.Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
     @Option(names = "--seconds", defaultValue = "20", description = "length of each measurement (default ${DEFAULT-VALUE})")
     int seconds;
     @Option(names = "--clients", defaultValue = "8", description = "concurrent HTTP clients (default ${DEFAULT-VALUE})")
@@ -64,6 +68,8 @@ final class IngestBench implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IngestionBench.requirePositive(spec, Map.of("--seconds", seconds, "--clients", clients, "--batch", batch,
+                "--nginx-workers", nginxWorkers, "--requests", requests == null ? 1 : requests));
         System.out.printf("ingest benchmark %s: %d s each, %d clients, %d records per request, %d cores%n", runId, seconds, clients, batch,
                 Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
