@@ -1,4 +1,4 @@
-package io.gmall.local.it;
+package io.gmall.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +70,6 @@ class NightlyReconcileIT {
     private static final String SALE_INDEX = "gmall_sale_detail";
     private static final String ALERT_INDEX = "gmall_coupon_alert";
     private static final String AUDIT_INDEX = "gmall_reconcile_audit";
-    private static final Pattern LEDGER = Pattern.compile("; ledger (\\S+)");
     private static final Pattern NOTEBOOK_DONE = Pattern.compile("^\\S+\\.ipynb\\s+ok\\s");
     private static final Pattern FIGURE = Pattern.compile(" (\\w+)=(\\S+)");
     private static final Pattern RUN_ID = Pattern.compile("run (\\S+__\\d{4}-\\d{2}-\\d{2}__\\w+)");
@@ -125,11 +124,7 @@ class NightlyReconcileIT {
             Process mock = pipeline.mock(ledgers, log, "--seconds", "45", "--rate", "100", "--clock", day + "T09:00:00", "--speed", "60",
                     "--device-prefix", "nightly_mid_", "--devices", "300", "--first-user", "30001", "--users", "200");
             LateOrder late = lateOrder(day);
-            assertThat(mock.waitFor(5, TimeUnit.MINUTES)).isTrue();
-            assertThat(mock.exitValue()).as(Files.readString(log)).isZero();
-            Matcher ledger = LEDGER.matcher(Pipeline.lastLine(log));
-            assertThat(ledger.find()).as(Pipeline.lastLine(log)).isTrue();
-            JsonNode run = JSON.readTree(layout.root().resolve(ledger.group(1)).toFile());
+            JsonNode run = pipeline.ledger(mock, log, Duration.ofMinutes(5));
             // The relay's few seconds from MariaDB to Kafka allowed for, so the damage below is done to the stream's final answers.
             pipeline.awaitStreamCaughtUp(Instant.now().plusSeconds(5), Duration.ofMinutes(3));
             assertThat(airflow.get(5, TimeUnit.MINUTES).ok()).as(launcherOut.toString(StandardCharsets.UTF_8)).isTrue();
@@ -208,11 +203,7 @@ class NightlyReconcileIT {
     private LateOrder lateOrder(String day) throws Exception {
         Path log = Files.createTempFile("nightly-late-order", ".log");
         Process tool = pipeline.mock(ledgers, log, "late-order", "--at", day + "T21:30:00", "--user", "30201", "--details-after", "90");
-        assertThat(tool.waitFor(4, TimeUnit.MINUTES)).isTrue();
-        assertThat(tool.exitValue()).as(Files.readString(log)).isZero();
-        Matcher ledger = LEDGER.matcher(Pipeline.lastLine(log));
-        assertThat(ledger.find()).as(Pipeline.lastLine(log)).isTrue();
-        JsonNode lateLedger = JSON.readTree(layout.root().resolve(ledger.group(1)).toFile());
+        JsonNode lateLedger = pipeline.ledger(tool, log, Duration.ofMinutes(4));
         JsonNode order = lateLedger.path("orders").path(0);
         List<String> detailIds = new ArrayList<>();
         order.path("details").forEach(d -> detailIds.add(d.path("order_detail_id").asText()));

@@ -1,7 +1,9 @@
-package io.gmall.local.it;
+package io.gmall.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gmall.local.Component;
 import io.gmall.local.Context;
 import io.gmall.local.Endpoints;
@@ -19,9 +21,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What the whole-pipeline tests do to the stack: mock runs, SIGKILLs and the store check. */
 final class Pipeline {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LEDGER = Pattern.compile("; ledger (\\S+)");
 
     private final Context ctx;
     private final Stack stack;
@@ -40,6 +47,18 @@ final class Pipeline {
         List<String> all = new ArrayList<>(List.of("--ledger-dir", ledgers.toString(), "--no-progress"));
         all.addAll(List.of(args));
         return mockJar(all).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * The ledger of a mock run or tool started by {@link #mock}, once it ended well within {@code within}: the JSON of the
+     * file its last line names.
+     */
+    JsonNode ledger(Process mock, Path log, Duration within) throws Exception {
+        assertThat(mock.waitFor(within.toSeconds(), TimeUnit.SECONDS)).as("the mock ends within " + within).isTrue();
+        assertThat(mock.exitValue()).as(Files.readString(log)).isZero();
+        Matcher ledger = LEDGER.matcher(lastLine(log));
+        assertThat(ledger.find()).as(lastLine(log)).isTrue();
+        return JSON.readTree(ctx.layout().root().resolve(ledger.group(1)).toFile());
     }
 
     /** The mock's jar with {@code args}, its output and errors together, pointed at the stack. */

@@ -1,4 +1,4 @@
-package io.gmall.local.it;
+package io.gmall.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -28,13 +29,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fault matrix: during a mock run with the stream and the API up, one neighbour fails (SIGKILL, or a
- * stop for 30 s, or a restart), then the launcher brings back whatever is down. One mock run per fault, on
- * a past day of the test's own with devices and users of its own (no duplicates or malformed records
- * injected, so every copy is the fault's), so each fault's figures are its own: records lost
+ * stop for 30 s, or a restart), or two on independent paths at once (a log server and the CDC relay; HBase, where dau
+ * and gmv write, and Elasticsearch, where alerts and sale write), then the launcher brings back whatever is down. One
+ * mock run per fault or pair, on a past day of the test's own with devices and users of its own (no duplicates or
+ * malformed records injected, so every copy is the faults'), so each run's figures are its own: records lost
  * (the mock gave up on them, or Kafka lacks what was acknowledged; must be 0), copies that reached Kafka
  * (resends; downstream removes them), and the time from the repair until the stack is healthy and the
  * API answers. The stream is SIGKILLed five times at random moments of its run, each time restarted by the
@@ -84,16 +87,15 @@ class FaultMatrixIT {
     private record Outcome(String fault, long failed, long missing, long kafkaCopies, long resends, double recoverSeconds, List<String> restarted) {
     }
 
-    private static final List<Fault> FAULTS = List.of(
-            new Fault("kafka", true, OUTAGE),
-            new Fault("logger-1", true, OUTAGE),
-            new Fault("mariadb", false, Duration.ZERO),
-            new Fault("cdc", true, Duration.ZERO),
-            new Fault("redis", false, OUTAGE),
-            new Fault("hbase", false, OUTAGE),
-            new Fault("elasticsearch", false, OUTAGE),
-            new Fault("stream", true, Duration.ZERO, STREAM_KILLS),
-            new Fault("stream", false, Duration.ZERO));
+    /** One mock run each: a fault alone, or faults on independent paths together (no record passes through both). */
+    private static final List<List<Fault>> RUNS = List.of(
+            List.of(new Fault("kafka", true, OUTAGE)),
+            List.of(new Fault("logger-1", true, OUTAGE), new Fault("cdc", true, Duration.ZERO)),
+            List.of(new Fault("mariadb", false, Duration.ZERO)),
+            List.of(new Fault("redis", false, OUTAGE)),
+            List.of(new Fault("hbase", false, OUTAGE), new Fault("elasticsearch", false, OUTAGE)),
+            List.of(new Fault("stream", true, Duration.ZERO, STREAM_KILLS)),
+            List.of(new Fault("stream", false, Duration.ZERO)));
 
     private final ByteArrayOutputStream launcherOut = new ByteArrayOutputStream();
     private final Layout layout = new Layout(Path.of(System.getProperty("gmall.root")));
@@ -113,12 +115,12 @@ class FaultMatrixIT {
         System.out.printf("FaultMatrixIT: day %s, kill seed %d%n", day, seed);
         List<Run> runs = new ArrayList<>();
         LocalDateTime clock = LocalDateTime.parse(day + "T09:00:00");
-        for (Fault fault : FAULTS) {
-            runs.add(run(fault, day, clock));
+        for (List<Fault> faults : RUNS) {
+            runs.add(run(faults, day, clock));
             // Each run's simulated time after the previous one's (simulated time, like real time, only moves forward), and
             // further than the alert window: the runs share their devices, and a device's coupon claims in two runs must
             // not meet in one window, an alert neither run's ledger expects.
-            clock = clock.plus(fault.run()).plus(RUNS_APART);
+            clock = clock.plus(length(faults)).plus(RUNS_APART);
         }
         // Each run's ledger against Kafka, all at once: no run writes any more, so each check's read ends when its
         // topics go quiet, and the checks wait on Kafka side by side.
@@ -147,41 +149,52 @@ class FaultMatrixIT {
         pipeline.storeCheck(ledgers, 300);
     }
 
-    private Run run(Fault fault, String day, LocalDateTime clock) throws Exception {
-        Path log = Files.createTempFile("fault-" + fault.component() + "-mock", ".log");
-        Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(fault.run().toSeconds()), "--rate", "100", "--clock", clock.toString(),
+    /** A run's length: its longest fault's. */
+    private static Duration length(List<Fault> faults) {
+        return faults.stream().map(Fault::run).max(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    private Run run(List<Fault> faults, String day, LocalDateTime clock) throws Exception {
+        String describe = faults.stream().map(Fault::describe).collect(Collectors.joining(" + "));
+        List<String> failed = faults.stream().map(Fault::component).toList();
+        Path log = Files.createTempFile("fault-" + String.join("-", failed) + "-mock", ".log");
+        Process mock = pipeline.mock(ledgers, log, "--seconds", Long.toString(length(faults).toSeconds()), "--rate", "100", "--clock", clock.toString(),
                 "--speed", "1", "--device-prefix", "fault_mid_", "--first-user", "10001", "--duplicates", "0", "--invalid", "0");
         Thread.sleep(FAULT_AFTER.toMillis());
-        for (int kill = 1; kill < fault.times(); kill++) {
-            pipeline.kill(fault.component());
-            assertThat(stack.up(List.of(fault.component())).ok()).as("%s, restart %d: %s", fault.describe(), kill, launcherOut.toString(StandardCharsets.UTF_8))
-                    .isTrue();
-            Thread.sleep(2000 + random.nextLong(MOST_BETWEEN_KILLS.toMillis() - 2000));
+        for (Fault fault : faults) {
+            for (int kill = 1; kill < fault.times(); kill++) {
+                pipeline.kill(fault.component());
+                assertThat(stack.up(List.of(fault.component())).ok()).as("%s, restart %d: %s", fault.describe(), kill, launcherOut.toString(StandardCharsets.UTF_8))
+                        .isTrue();
+                Thread.sleep(2000 + random.nextLong(MOST_BETWEEN_KILLS.toMillis() - 2000));
+            }
         }
-        if (fault.kill()) {
-            pipeline.kill(fault.component());
-        } else {
-            int before = launcherOut.toString(StandardCharsets.UTF_8).length();
-            assertThat(stack.down(List.of(fault.component()))).isTrue();
-            String stopped = launcherOut.toString(StandardCharsets.UTF_8).substring(before);
-            assertThat(stopped).as("%s: a stop under load ends within its grace period", fault.describe()).doesNotContain("killed after the grace period");
+        for (Fault fault : faults) {
+            if (fault.kill()) {
+                pipeline.kill(fault.component());
+            } else {
+                int before = launcherOut.toString(StandardCharsets.UTF_8).length();
+                assertThat(stack.down(List.of(fault.component()))).isTrue();
+                String stopped = launcherOut.toString(StandardCharsets.UTF_8).substring(before);
+                assertThat(stopped).as("%s: a stop under load ends within its grace period", fault.describe()).doesNotContain("killed after the grace period");
+            }
         }
-        Thread.sleep(fault.down().toMillis());
+        Thread.sleep(faults.stream().map(Fault::down).max(Comparator.naturalOrder()).orElseThrow().toMillis());
         long repairedAt = System.nanoTime();
-        // Everything, not just the failed component: what died with it (a stream whose Kafka went away) comes back too.
+        // Everything, not just the failed components: what died with them (a stream whose Kafka went away) comes back too.
         Stack.UpResult up = stack.up(List.of());
-        assertThat(up.ok() || pipeline.awaitHealthy(Duration.ofMinutes(4))).as("%s: %s", fault.describe(), launcherOut.toString(StandardCharsets.UTF_8))
+        assertThat(up.ok() || pipeline.awaitHealthy(Duration.ofMinutes(4))).as("%s: %s", describe, launcherOut.toString(StandardCharsets.UTF_8))
                 .isTrue();
         awaitApi(day);
         double recovered = (System.nanoTime() - repairedAt) / 1e9;
 
-        assertThat(mock.waitFor(6, TimeUnit.MINUTES)).as("%s: the mock run ends", fault.describe()).isTrue();
+        assertThat(mock.waitFor(6, TimeUnit.MINUTES)).as("%s: the mock run ends", describe).isTrue();
         String end = Pipeline.lastLine(log);
-        assertThat(mock.exitValue()).as("%s: %s", fault.describe(), Files.readString(log)).isZero();
+        assertThat(mock.exitValue()).as("%s: %s", describe, Files.readString(log)).isZero();
         Matcher m = MOCK_END.matcher(end);
         assertThat(m.find()).as(end).isTrue();
-        return new Run(fault.describe(), Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), recovered,
-                up.started().stream().filter(c -> !c.equals(fault.component())).toList(), layout.root().resolve(m.group(3)));
+        return new Run(describe, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), recovered,
+                up.started().stream().filter(c -> !failed.contains(c)).toList(), layout.root().resolve(m.group(3)));
     }
 
     /** Until the API reads the stores again (HBase and Elasticsearch behind it), bounded. */
@@ -204,10 +217,10 @@ class FaultMatrixIT {
     }
 
     private static void print(List<Outcome> outcomes) {
-        StringBuilder b = new StringBuilder(String.format("%n%-34s %6s %12s %12s %8s %10s  %s%n", "fault", "lost", "kafka copies", "store copies",
+        StringBuilder b = new StringBuilder(String.format("%n%-58s %6s %12s %12s %8s %10s  %s%n", "fault", "lost", "kafka copies", "store copies",
                 "resends", "recover s", "also restarted"));
         for (Outcome o : outcomes) {
-            b.append(String.format("%-34s %6d %12d %12s %8d %10.1f  %s%n", o.fault(), o.failed() + o.missing(), o.kafkaCopies(),
+            b.append(String.format("%-58s %6d %12d %12s %8d %10.1f  %s%n", o.fault(), o.failed() + o.missing(), o.kafkaCopies(),
                     "0 (check)", o.resends(), o.recoverSeconds(), o.restarted().isEmpty() ? "-" : String.join(", ", o.restarted())));
         }
         System.out.println("FaultMatrixIT:" + b);

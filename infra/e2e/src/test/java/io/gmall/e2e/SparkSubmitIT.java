@@ -1,4 +1,4 @@
-package io.gmall.local.it;
+package io.gmall.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

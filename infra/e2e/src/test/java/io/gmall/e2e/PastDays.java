@@ -1,4 +1,4 @@
-package io.gmall.local.it;
+package io.gmall.e2e;
 
 import java.io.IOException;
 import java.nio.file.Files;
