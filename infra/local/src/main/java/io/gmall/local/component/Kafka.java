@@ -114,10 +114,14 @@ public final class Kafka implements Component {
                 admin.createTopics(missing).all().get();
                 ctx.out().printf("%-14s created topics %s%n", name(), missing.stream().map(NewTopic::name).toList());
             }
-            Map<String, TopicDescription> described = admin.describeTopics(topics.stream().map(TopicCatalog.Topic::name).toList())
+            // Only the topics that were there before: those just created have their partitions, and describing them at
+            // once could meet a broker whose metadata has not caught up with the controller ("does not host this
+            // topic-partition"), which failed a fresh stack's start.
+            List<TopicCatalog.Topic> before = topics.stream().filter(t -> existing.contains(t.name())).toList();
+            Map<String, TopicDescription> described = admin.describeTopics(before.stream().map(TopicCatalog.Topic::name).toList())
                     .allTopicNames().get();
             Map<String, NewPartitions> grow = new HashMap<>();
-            for (TopicCatalog.Topic t : topics) {
+            for (TopicCatalog.Topic t : before) {
                 if (described.get(t.name()).partitions().size() < t.partitions()) {
                     grow.put(t.name(), NewPartitions.increaseTo(t.partitions()));
                 }
