@@ -26,13 +26,26 @@ class TaskGraphTest {
         assertThat(graph.tasks()).extracting(TaskGraph.Task::step).containsOnly("wait-bronze", "compact", "dau", "gmv", "alerts", "sale", "report", "vacuum");
     }
 
-    @Test
-    void theScheduleRunsInTheBusinessZoneOfTheStreamingConfiguration() throws IOException {
+    private static Properties streaming() throws IOException {
         Properties streaming = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of("../streaming/src/main/resources/gmall-streaming.properties"))) {
             streaming.load(r);
         }
-        assertThat(TaskGraph.load(NIGHTLY).timezone()).isEqualTo(streaming.getProperty("gmall.streaming.business.zone"));
+        return streaming;
+    }
+
+    @Test
+    void theScheduleRunsInTheBusinessZoneOfTheStreamingConfiguration() throws IOException {
+        assertThat(TaskGraph.load(NIGHTLY).timezone()).isEqualTo(streaming().getProperty("gmall.streaming.business.zone"));
+    }
+
+    /** A run that fired earlier would find its day refused by the reconcile until then (wait_bronze waits it out, briefly). */
+    @Test
+    void theScheduleFiresOnceTheDayHasEndedPlusTheReconcilesGracePeriod() throws IOException {
+        long grace = Long.parseLong(streaming().getProperty("gmall.streaming.reconcile.grace.minutes"));
+        String[] cron = TaskGraph.load(NIGHTLY).schedule().split(" ");
+        assertThat(cron).as("daily, at a minute and hour").hasSize(5).endsWith("*", "*", "*");
+        assertThat(Long.parseLong(cron[1]) * 60 + Long.parseLong(cron[0])).as("minutes after midnight").isGreaterThanOrEqualTo(grace);
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.gmall.reconcile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gmall.streaming.StreamingConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -23,13 +28,16 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Whether bronze holds everything Kafka held when asked: the bronze query's last committed batch has read up
- * to every partition's end offset. Asked after a day has ended plus the grace period, that means every record of
- * the day that reached Kafka by then is in the lake, so the recompute sees it.
+ * Whether bronze holds every record that reached Kafka before a cut (a day's end plus the grace period): the bronze
+ * query's last committed batch has read past, in every partition, the first record stamped at or after the cut, or,
+ * where no such record is there yet, the partition's end when asked. That is a fixed point: records sent after the cut
+ * never move it, so waiting for it ends while traffic flows. (Kafka's end offsets would move for as long as anything is
+ * sent, and a wait for them would end only when traffic stops.) Records carry their producer's send time (the log
+ * servers and the relay set none of their own), so the first record at or after the cut ends what arrived before it.
  */
 public final class BronzeCompleteness {
 
-    /** Records Kafka holds that the bronze query has not committed, per topic (empty when complete). */
+    /** Records before the cut that the bronze query has not committed, per topic (empty when complete). */
     public record Gap(Map<String, Long> behindByTopic) {
         public boolean complete() {
             return behindByTopic.isEmpty();
@@ -41,37 +49,42 @@ public final class BronzeCompleteness {
     private BronzeCompleteness() {
     }
 
-    public static Gap check(StreamingConfig config) throws IOException, InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, Long> committed = committedOffsets(config.checkpoint("bronze"));
-        Map<TopicPartition, Long> ends = endOffsets(config.kafkaBootstrap, Pattern.compile(config.bronzeTopicPattern));
-        return gap(committed, ends);
+    public static Gap check(StreamingConfig config, Instant cut) throws IOException, InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, Long> committed = committedOffsets(new Path(config.checkpoint("bronze").toUri()), new Configuration());
+        Map<TopicPartition, Long> targets = offsetsAt(config.kafkaBootstrap, Pattern.compile(config.bronzeTopicPattern), cut);
+        return gap(committed, targets);
     }
 
-    static Gap gap(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> ends) {
+    static Gap gap(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> targets) {
         Map<String, Long> behind = new TreeMap<>();
-        ends.forEach((tp, end) -> {
+        targets.forEach((tp, target) -> {
             long read = committed.getOrDefault(tp, 0L);
-            if (end > read) {
-                behind.merge(tp.topic(), end - read, Long::sum);
+            if (target > read) {
+                behind.merge(tp.topic(), target - read, Long::sum);
             }
         });
         return new Gap(behind);
     }
 
     /**
-     * The Kafka offsets the bronze query's last committed batch read up to, from its checkpoint: batch N is
-     * committed when {@code commits/N} exists, and {@code offsets/N} holds, after a version line and the batch's
-     * metadata, the source's offsets as {@code {"topic": {"partition": offset}}}.
+     * The Kafka offsets the bronze query's last committed batch read up to, from its checkpoint on whatever file system
+     * holds it: batch N is committed when {@code commits/N} exists, and {@code offsets/N} holds, after a version line and
+     * the batch's metadata, the source's offsets as {@code {"topic": {"partition": offset}}}.
      */
-    static Map<TopicPartition, Long> committedOffsets(Path checkpoint) throws IOException {
-        OptionalLong last = lastBatch(checkpoint.resolve("commits"));
+    static Map<TopicPartition, Long> committedOffsets(Path checkpoint, Configuration hadoop) throws IOException {
+        FileSystem fs = checkpoint.getFileSystem(hadoop);
+        OptionalLong last = lastBatch(fs, new Path(checkpoint, "commits"));
         Map<TopicPartition, Long> offsets = new HashMap<>();
         if (last.isEmpty()) {
             return offsets;
         }
-        List<String> lines = Files.readAllLines(checkpoint.resolve("offsets").resolve(Long.toString(last.getAsLong())));
+        Path log = new Path(new Path(checkpoint, "offsets"), Long.toString(last.getAsLong()));
+        List<String> lines;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(log), StandardCharsets.UTF_8))) {
+            lines = in.lines().toList();
+        }
         if (lines.size() < 3) {
-            throw new IOException("unexpected offset log " + checkpoint.resolve("offsets").resolve(Long.toString(last.getAsLong())));
+            throw new IOException("unexpected offset log " + log);
         }
         JsonNode topics = JSON.readTree(lines.get(2));
         topics.fields().forEachRemaining(t -> t.getValue().fields().forEachRemaining(p ->
@@ -79,30 +92,51 @@ public final class BronzeCompleteness {
         return offsets;
     }
 
-    private static OptionalLong lastBatch(Path commits) throws IOException {
-        if (!Files.isDirectory(commits)) {
+    private static OptionalLong lastBatch(FileSystem fs, Path commits) throws IOException {
+        if (!fs.exists(commits)) {
             return OptionalLong.empty();
         }
-        try (Stream<Path> files = Files.list(commits)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-                    .mapToLong(Long::parseLong).max();
+        OptionalLong last = OptionalLong.empty();
+        for (FileStatus f : fs.listStatus(commits)) {
+            String name = f.getPath().getName();
+            if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+                long batch = Long.parseLong(name);
+                last = last.isPresent() && last.getAsLong() >= batch ? last : OptionalLong.of(batch);
+            }
         }
+        return last;
     }
 
-    private static Map<TopicPartition, Long> endOffsets(String bootstrap, Pattern topics)
+    /** Per partition of the matching topics, the offset of the first record stamped at or after {@code cut}, else its end now. */
+    static Map<TopicPartition, Long> offsetsAt(String bootstrap, Pattern topics, Instant cut)
             throws InterruptedException, ExecutionException, TimeoutException {
         try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             List<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> topics.matcher(t).matches()).toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> atCut = new HashMap<>();
             admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, d) ->
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e
-                    : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-                ends.put(e.getKey(), e.getValue().offset());
-            }
-            return ends;
+                    d.partitions().forEach(p -> atCut.put(new TopicPartition(name, p.partition()), OffsetSpec.forTimestamp(cut.toEpochMilli()))));
+            Map<TopicPartition, Long> targets = offsets(admin, atCut);
+            Map<TopicPartition, OffsetSpec> noneYet = new HashMap<>();
+            targets.forEach((tp, offset) -> {
+                if (offset < 0) {
+                    noneYet.put(tp, OffsetSpec.latest());
+                }
+            });
+            targets.putAll(offsets(admin, noneYet));
+            return targets;
         }
+    }
+
+    private static Map<TopicPartition, Long> offsets(AdminClient admin, Map<TopicPartition, OffsetSpec> specs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        if (specs.isEmpty()) {
+            return offsets;
+        }
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).entrySet()) {
+            offsets.put(e.getKey(), e.getValue().offset());
+        }
+        return offsets;
     }
 }

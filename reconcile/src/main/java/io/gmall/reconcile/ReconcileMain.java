@@ -66,7 +66,13 @@ public final class ReconcileMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingConfig config = StreamingConfig.load(configFile, System.getenv(), System.getProperties());
-        String refusal = refusal(date, config, Clock.systemUTC(), force);
+        Clock clock = Clock.systemUTC();
+        String refusal = refusal(date, config, clock, force);
+        if (refusal != null && step == Step.wait_bronze && malformed(date) == null) {
+            // A run that fires before the day's data can be complete waits, as it would for bronze.
+            System.out.println("not yet: " + refusal);
+            return NOT_YET;
+        }
         if (refusal != null) {
             System.err.println("reconcile: " + refusal);
             return 2;
@@ -76,12 +82,14 @@ public final class ReconcileMain implements Callable<Integer> {
             return 2;
         }
         if (step == Step.wait_bronze) {
-            BronzeCompleteness.Gap gap = BronzeCompleteness.check(config);
+            Instant ready = ready(LocalDate.parse(date), config);
+            Instant cut = clock.instant().isBefore(ready) ? clock.instant() : ready;
+            BronzeCompleteness.Gap gap = BronzeCompleteness.check(config, cut);
             if (!gap.complete()) {
-                System.out.println("bronze is behind Kafka (records per topic): " + gap.behindByTopic());
+                System.out.println("bronze is behind what reached Kafka before " + cut + " (records per topic): " + gap.behindByTopic());
                 return NOT_YET;
             }
-            System.out.println("bronze holds every record Kafka holds: " + date + " is complete");
+            System.out.println("bronze holds every record that reached Kafka before " + cut + ": " + date + " is complete");
             return 0;
         }
         SparkSession spark = StreamingApp.session("gmall-reconcile " + step + " " + date);
@@ -145,16 +153,29 @@ public final class ReconcileMain implements Callable<Integer> {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    /** Why a run for {@code date} must not go ahead, or null: not a date, or a day whose data may still be arriving. */
-    static String refusal(String date, StreamingConfig config, Clock clock, boolean force) {
-        LocalDate day;
+    /** Why {@code date} is no day, or null. */
+    private static String malformed(String date) {
         try {
-            day = LocalDate.parse(date);
+            LocalDate.parse(date);
+            return null;
         } catch (DateTimeParseException e) {
             return "--date must be a day as yyyy-MM-dd, not '" + date + "'";
         }
-        long end = new BusinessTime(config.businessZone).hourBounds(day.toString())[24];
-        Instant ready = Instant.ofEpochMilli(end).plus(config.reconcileGrace);
+    }
+
+    /** When {@code day}'s data is complete: the day's end in the business zone plus the grace period for late records. */
+    static Instant ready(LocalDate day, StreamingConfig config) {
+        return Instant.ofEpochMilli(new BusinessTime(config.businessZone).hourBounds(day.toString())[24]).plus(config.reconcileGrace);
+    }
+
+    /** Why a run for {@code date} must not go ahead, or null: not a date, or a day whose data may still be arriving. */
+    static String refusal(String date, StreamingConfig config, Clock clock, boolean force) {
+        String malformed = malformed(date);
+        if (malformed != null) {
+            return malformed;
+        }
+        LocalDate day = LocalDate.parse(date);
+        Instant ready = ready(day, config);
         if (!force && clock.instant().isBefore(ready)) {
             return day + " (" + config.businessZone + ") has not ended plus the grace period of " + config.reconcileGrace.toMinutes()
                     + " min: late data may still arrive until " + ready + ". Run it after that, or pass --force.";
