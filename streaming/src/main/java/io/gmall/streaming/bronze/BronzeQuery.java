@@ -29,6 +29,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.streaming.StreamExecution;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
@@ -37,8 +38,10 @@ import scala.runtime.AbstractFunction1;
 /**
  * Every business topic into its Delta table {@code <lake>/bronze/<topic>}, partitioned by business day
  * ({@code dt}), with the raw value and the Kafka coordinates. Exactly once: each table's append carries
- * {@code txnAppId=gmall.streaming.bronze} and {@code txnVersion=<batch id>}, so Delta skips a replayed batch
- * that already committed to that table.
+ * {@code txnAppId=gmall.streaming.bronze.<query id>} and {@code txnVersion=<batch id>}, so Delta skips a replayed
+ * batch that already committed to that table. The query id is kept in the checkpoint: a query started over on a new
+ * checkpoint, the lake kept, numbers its batches from 0 again under a new id, and Delta does not take them for
+ * replays of the old query's (with one app id it skipped every append until the batch ids passed the old maximum).
  *
  * <p>{@code dt} is the business day of the record's own time: the {@code ts} field of its JSON value (the
  * client time of a log, the commit time of a CDC change), else the Kafka timestamp (DLQ records, unreadable
@@ -103,11 +106,13 @@ public final class BronzeQuery implements GmallQuery {
         // The session's only file writer is bronze.
         source.sparkSession().conf().set("spark.sql.maxConcurrentOutputFileWriters", String.valueOf(DAYS_OPEN_A_TASK));
         return GmallQuery.startForEachBatch(config, name(), rows(source), "append", (batch, batchId) -> {
+            // Read on the query's own thread: the appends' threads do not have its local properties.
+            String appId = TXN_APP_ID + "." + batch.sparkSession().sparkContext().getLocalProperty(StreamExecution.QUERY_ID_KEY());
             try {
                 List<CompletableFuture<Void>> appends = new ArrayList<>();
                 partitionsOfEachTopic(batch).forEach((topic, holding) -> appends.add(CompletableFuture.runAsync(() -> {
                     batch.sparkSession().sparkContext().setLocalProperty(SCHEDULER_POOL, name());
-                    append(onlyPartitions(batch, holding).filter(col("topic").equalTo(topic)), topic, batchId);
+                    append(onlyPartitions(batch, holding).filter(col("topic").equalTo(topic)), topic, appId, batchId);
                 }, writers)));
                 CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).join();
             } catch (CompletionException e) {
@@ -158,13 +163,13 @@ public final class BronzeQuery implements GmallQuery {
         }
     }
 
-    private void append(Dataset<Row> rows, String topic, long batchId) {
+    private void append(Dataset<Row> rows, String topic, String appId, long batchId) {
         String table = config.bronzeTable(topic).toString();
         retry.run("Delta", "appending batch " + batchId + " to " + table, () -> rows
                 .write().format("delta")
                 .mode(SaveMode.Append)
                 .partitionBy(BusinessTime.DT)
-                .option("txnAppId", TXN_APP_ID)
+                .option("txnAppId", appId)
                 .option("txnVersion", batchId)
                 .save(table));
     }

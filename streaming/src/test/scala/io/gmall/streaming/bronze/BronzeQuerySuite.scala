@@ -72,6 +72,22 @@ class BronzeQuerySuite extends SparkSuite {
     assert(Seq("gmall.log.startup", "gmall.log.event").map(versions) == commits, s"batch $replayed committed to Delta again")
   }
 
+  test("a query started over on a new checkpoint, the lake kept, lands its batches: they are not taken for replays") {
+    val q = start()
+    feed.send(startup("mid_1", at("2026-11-24T10:00:00")))
+    drain(q)
+    feed.send(startup("mid_2", at("2026-11-24T10:00:00")))
+    drain(q)
+    q.stop()
+    cfg = config("checkpoint.root" -> dir.resolve("checkpoints-started-over").toString)
+    val again = start()
+    drain(again)
+    feed.send(startup("mid_3", at("2026-11-24T10:00:00")))
+    drain(again)
+    val startups = table("gmall.log.startup")
+    assert(startups.filter(col("value").contains("\"mid\":\"mid_3\"")).count() == 1, "the new query's batch was skipped as a replay")
+  }
+
   private def versions(topic: String): Long = DeltaTable.forPath(spark, cfg.bronzeTable(topic).toString).history().count()
 
   test("every job of the query, the tables' appends on their own threads included, runs in the query's scheduler pool") {
