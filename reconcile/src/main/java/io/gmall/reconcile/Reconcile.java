@@ -157,7 +157,7 @@ public final class Reconcile {
             for (Row o : gmv.orders().select(col("id").cast("string"), col(BusinessTime.HOUR), col("total_amount")).collectAsList()) {
                 amounts.computeIfAbsent(o.getString(1), h -> new HashMap<>()).put(o.getString(0), o.getDecimal(2).toPlainString());
             }
-            GmvWriter.restate(state, dt, amounts);
+            GmvWriter.restate(state, dt, amounts, config.stateRetention);
         });
     }
 

@@ -46,7 +46,7 @@ class ReconcileSuite extends ReconcileFixtures {
     state.setAdd(GmvWriter.PENDING, Seq(day).asJava)
     val retry = new StoreRetry(1, java.time.Duration.ofMillis(10))
     new DauWriter(state, store, new BusinessTime(zone), cfg.stateRetention, retry, clock).apply(java.util.List.of())
-    new GmvWriter(state, store, new BusinessTime(zone), cfg.sourceZone, retry).apply(java.util.List.of())
+    new GmvWriter(state, store, new BusinessTime(zone), cfg.sourceZone, cfg.stateRetention, retry, clock).apply(java.util.List.of())
     assert(nonZero(row(store, DauWriter.HOURLY_TABLE)) == expectedDau)
     assert(nonZero(row(store, GmvWriter.HOURLY_TABLE)) == expectedGmv)
   }

@@ -132,7 +132,7 @@ public final class StreamingApp implements Callable<Integer> {
         return switch (name) {
             case "bronze" -> new BronzeQuery(config, retry);
             case "dau" -> new DauQuery(config, new DauWriter(redis, hbase, time, config.stateRetention, retry, Clock.systemUTC()));
-            case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, retry));
+            case "gmv" -> new GmvQuery(config, new GmvWriter(redis, hbase, time, config.sourceZone, config.stateRetention, retry, Clock.systemUTC()));
             case "alerts" -> new AlertQuery(config, es, retry);
             case "sale" -> new SaleQuery(config, new SaleJoiner(redis, config.businessZone, config.sourceZone, config.joinTtl, retry,
                     Clock.systemUTC()), redis, es, retry,

@@ -6,6 +6,8 @@ import io.gmall.streaming.store.StateStore;
 import io.gmall.streaming.store.StoreRetry;
 import io.gmall.streaming.time.BusinessTime;
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +24,9 @@ import java.util.TreeSet;
  * an update replaces the order's amount (never adds to it), a delete removes the order. State: per business
  * day and hour a hash {@code gmall:gmv:<dt>:<hh>} of order id to amount, so the hour's count and sum are
  * recomputed from it and written as absolute values; replaying a batch changes nothing. The days a batch
- * changes wait in {@code gmall:gmv:pending} until HBase has them.
+ * changes wait in {@code gmall:gmv:pending} until HBase has them. A day's hashes expire after the state retention, as
+ * DAU's sets do, and a change of an order created before the retention's window leaves its day alone (the nightly
+ * reconcile's): recounting the day from hashes that expired, or that a correction left behind, would undo it.
  *
  * <p>HBase: {@code gmall:order_info} row {@code <order id>} (family {@code info}: the order's columns,
  * {@code consignee_tel} masked, plus {@code dt} and {@code hh}); {@code gmall:gmv_hourly} row {@code <dt>}
@@ -40,13 +44,23 @@ public final class GmvWriter {
     private final BusinessTime time;
     private final ZoneId sourceZone;
     private final StoreRetry retry;
+    private final Duration retention;
+    private final Clock clock;
+    private long tooLate;
 
-    public GmvWriter(StateStore state, RowStore rows, BusinessTime time, ZoneId sourceZone, StoreRetry retry) {
+    public GmvWriter(StateStore state, RowStore rows, BusinessTime time, ZoneId sourceZone, Duration retention, StoreRetry retry, Clock clock) {
         this.state = state;
         this.rows = rows;
         this.time = time;
         this.sourceZone = sourceZone;
+        this.retention = retention;
         this.retry = retry;
+        this.clock = clock;
+    }
+
+    /** Order changes whose day's state is past the retention, left out of the hourly figures (the nightly reconcile's). */
+    public long tooLate() {
+        return tooLate;
     }
 
     public static String hourKey(String dt, String hh) {
@@ -68,11 +82,12 @@ public final class GmvWriter {
      * Replaces day {@code dt}'s order amounts with the given ones (hour to order id to amount): the nightly
      * reconcile's correction, so that a later batch of the day sums the corrected amounts. Absolute.
      */
-    public static void restate(StateStore state, String dt, Map<String, Map<String, String>> amountsByHour) {
+    public static void restate(StateStore state, String dt, Map<String, Map<String, String>> amountsByHour, Duration retention) {
         state.delete(BusinessTime.HOURS.stream().map(hh -> hourKey(dt, hh)).toList());
         Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
         amountsByHour.forEach((hh, amounts) -> byKey.put(hourKey(dt, hh), amounts));
         state.hashPut(byKey);
+        state.expire(byKey.keySet(), retention.toSeconds());
     }
 
     /** Applies changes given in binlog order per order; returns the days whose hourly figures were rewritten. */
@@ -81,9 +96,16 @@ public final class GmvWriter {
         Map<String, Map<String, String>> finals = new LinkedHashMap<>();
         Map<String, Map<String, Object>> latestRow = new LinkedHashMap<>();
         Set<String> touchedDays = new TreeSet<>();
+        // The window the day's hashes are kept for, as DAU's (the state of a day is written until the day is this old).
+        long oldest = clock.millis() - retention.toMillis() + Duration.ofDays(1).toMillis();
         for (OrderChange c : changes) {
             Map<String, Object> row = c.after() != null ? c.after() : c.before();
             String id = String.valueOf(row.get("id"));
+            latestRow.put(id, c.after());
+            if (createdMillis(row) < oldest) {
+                tooLate++;
+                continue;
+            }
             if (c.before() != null) {
                 String[] b = bucket(c.before());
                 removals.computeIfAbsent(hourKey(b[0], b[1]), k -> new LinkedHashSet<>()).add(id);
@@ -95,9 +117,6 @@ public final class GmvWriter {
                 finals.computeIfAbsent(hourKey(a[0], a[1]), k -> new LinkedHashMap<>())
                         .put(id, ((BigDecimal) c.after().get("total_amount")).toPlainString());
                 touchedDays.add(a[0]);
-                latestRow.put(id, c.after());
-            } else {
-                latestRow.put(id, null);
             }
         }
         // An order that ends in the hour it left (or never left) stays there: only the hours it really left lose it.
@@ -111,6 +130,7 @@ public final class GmvWriter {
             state.setAdd(PENDING, touchedDays);
             state.hashDelete(removals);
             state.hashPut(finals);
+            state.expire(finals.keySet(), retention.toSeconds());
         });
         Map<String, Map<String, String>> orderRows = new LinkedHashMap<>();
         List<String> deleted = new ArrayList<>();
@@ -137,8 +157,12 @@ public final class GmvWriter {
         return days;
     }
 
+    private long createdMillis(Map<String, Object> row) {
+        return CdcRows.epochMillis((String) row.get("create_time"), sourceZone);
+    }
+
     private String[] bucket(Map<String, Object> row) {
-        long created = CdcRows.epochMillis((String) row.get("create_time"), sourceZone);
+        long created = createdMillis(row);
         return new String[] {time.day(created), time.hour(created)};
     }
 

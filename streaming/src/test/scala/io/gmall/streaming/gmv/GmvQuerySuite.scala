@@ -1,6 +1,6 @@
 package io.gmall.streaming.gmv
 
-import java.time.Duration
+import java.time.{Clock, Duration, Instant, ZoneOffset}
 
 import io.gmall.streaming.{SparkSuite, StreamingConfig}
 import io.gmall.streaming.Records.{cdc, order}
@@ -22,8 +22,11 @@ class GmvQuerySuite extends SparkSuite {
     feed = new KafkaFeed("gmall.cdc.order_info")
   }
 
-  private def start() = new GmvQuery(cfg, new GmvWriter(state, rows, new BusinessTime(cfg.businessZone), cfg.sourceZone,
-    new StoreRetry(1, Duration.ofMillis(10)))).start(feed.df)
+  /** The suite's days are 2026-11-24 and 25: the stream runs the day after, well inside the state retention. */
+  private def writer() = new GmvWriter(state, rows, new BusinessTime(cfg.businessZone), cfg.sourceZone, cfg.stateRetention,
+    new StoreRetry(1, Duration.ofMillis(10)), Clock.fixed(Instant.parse("2026-11-26T00:00:00Z"), ZoneOffset.UTC))
+
+  private def start(w: GmvWriter = writer()) = new GmvQuery(cfg, w).start(feed.df)
 
   private def hourly(dt: String) = rows.row(GmvWriter.HOURLY_TABLE, dt)
 
@@ -40,6 +43,20 @@ class GmvQuerySuite extends SparkSuite {
     assert(hourly("2026-11-25")("count_00") == "1", "16:00 UTC is midnight in Shanghai")
     assert(hourly("2026-11-25")("amount_00") == "0.10")
     assert(hourly("2026-11-24")("order_amount") == "120.50")
+  }
+
+  test("a day's hashes expire after the state retention, and a change of an order created before its window leaves the day alone") {
+    val w = writer()
+    val q = start(w)
+    val old = order(9, "50.00", "2026-10-01T02:30:00.000")
+    feed.send(cdc("order_info", "c", null, o1), cdc("order_info", "u", old, order(9, "40.00", "2026-10-01T02:30:00.000", status = "1002")))
+    drain(q)
+    assert(state.expiries(GmvWriter.hourKey("2026-11-24", "10")) == cfg.stateRetention.toSeconds)
+    assert(hourly("2026-11-24")("amount_10") == "100.50")
+    assert(hourly("2026-10-01").isEmpty, "recounted from the hashes of a day past the retention: gone, or left by a correction")
+    assert(!state.exists(GmvWriter.hourKey("2026-10-01", "10")))
+    assert(w.tooLate() == 1)
+    assert(rows.row(GmvWriter.ORDER_TABLE, "9")("order_status") == "1002", "the order's own row follows it still")
   }
 
   test("an update replaces the amount and never counts the order twice; a delete removes it") {

@@ -73,8 +73,10 @@ class InMemoryStateStore extends StateStore {
   override def sortedRemove(key: String, members: util.Collection[String]): Unit =
     sorted.get(key).foreach(_ --= members.asScala)
 
-  /** Keys never expire here: every suite's days stay within the state retention it configures. */
-  override def expire(keys: util.Collection[String], seconds: Long): Unit = ()
+  /** The expiry last set on each key, in seconds. Keys never expire here: every suite's days stay within the state retention it configures. */
+  val expiries = mutable.Map.empty[String, Long]
+
+  override def expire(keys: util.Collection[String], seconds: Long): Unit = keys.asScala.foreach(expiries(_) = seconds)
 
   override def exists(key: String): Boolean =
     sorted.contains(key) || hashes.contains(key) || sets.contains(key) || texts.contains(key)
