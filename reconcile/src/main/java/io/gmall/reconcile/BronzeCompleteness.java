@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.AdminClient;
@@ -96,15 +96,8 @@ public final class BronzeCompleteness {
         if (!fs.exists(commits)) {
             return OptionalLong.empty();
         }
-        OptionalLong last = OptionalLong.empty();
-        for (FileStatus f : fs.listStatus(commits)) {
-            String name = f.getPath().getName();
-            if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-                long batch = Long.parseLong(name);
-                last = last.isPresent() && last.getAsLong() >= batch ? last : OptionalLong.of(batch);
-            }
-        }
-        return last;
+        return Arrays.stream(fs.listStatus(commits)).map(f -> f.getPath().getName())
+                .filter(n -> !n.isEmpty() && n.chars().allMatch(Character::isDigit)).mapToLong(Long::parseLong).max();
     }
 
     /** Per partition of the matching topics, the offset of the first record stamped at or after {@code cut}, else its end now. */
